@@ -82,10 +82,15 @@ final class TinkSigningKeyPair implements SigningKeyPair {
   @Override
   public Signature sign(PathInfo info) {
     Objects.requireNonNull(info, "info");
-    byte[] copy = seedCopy("sign a path");
+    return Signature.of(name, signMessage(info.fingerprintBytes()));
+  }
+
+  /** Raw Ed25519 signature of any message; package-private for the RFC 8032 test vectors. */
+  byte[] signMessage(byte[] message) {
+    byte[] copy = seedCopy("sign");
     try {
       // Raw Ed25519: Tink's keyset templates would prefix the signature with 5 bytes.
-      return Signature.of(name, new Ed25519Sign(copy).sign(info.fingerprintBytes()));
+      return new Ed25519Sign(copy).sign(message);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Tink could not make an Ed25519 signature", e);
     } finally {
