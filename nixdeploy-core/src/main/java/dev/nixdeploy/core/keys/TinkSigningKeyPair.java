@@ -102,7 +102,7 @@ final class TinkSigningKeyPair implements SigningKeyPair {
   public void store(Path secretKeyFile, Path publicKeyFile) {
     Objects.requireNonNull(secretKeyFile, "secretKeyFile");
     Objects.requireNonNull(publicKeyFile, "publicKeyFile");
-    byte[] seedCopy = seedCopy("store it");
+    byte[] seedCopy = seedCopy("be stored");
     byte[] secret = new byte[SecretKeyText.SECRET_SIZE];
     byte[] text = null;
     try {
@@ -122,8 +122,8 @@ final class TinkSigningKeyPair implements SigningKeyPair {
 
   private synchronized byte[] seedCopy(String action) {
     if (destroyed) {
-      throw new IllegalStateException("Cannot " + action + " with signing key '" + name
-          + "': it was destroyed; load it again");
+      throw new IllegalStateException("Signing key '" + name + "' was destroyed and can no longer "
+          + action + "; load it again");
     }
     return seed.clone();
   }
