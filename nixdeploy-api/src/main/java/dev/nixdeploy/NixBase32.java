@@ -73,6 +73,6 @@ public final class NixBase32 {
    * @return how many nix-base32 characters encode that many bytes
    */
   public static int encodedLength(int byteLength) {
-    return (byteLength * 8 - 1) / 5 + 1;
+    return byteLength == 0 ? 0 : (byteLength * 8 - 1) / 5 + 1;
   }
 }
