@@ -132,7 +132,8 @@ public final class CopyEngine {
         while (confirmed < missing.size()) {
           drain(true);
         }
-      } catch (CopyFailedException e) {
+      } catch (CopyFailedException | IllegalStateException e) {
+        // An IllegalStateException here means the reply reader found the connection broken meanwhile.
         throw betterCause(e);
       } finally {
         if (reader.isAlive() && confirmed < missing.size()) {
@@ -181,8 +182,8 @@ public final class CopyEngine {
      * A write that fails because the destination hung up says little; the destination's answer to the
      * request it was processing (its error message) says why.
      */
-    private CopyFailedException betterCause(CopyFailedException e) {
-      if (!destination.lostWhileSending()) {
+    private RuntimeException betterCause(RuntimeException e) {
+      if (!destination.lostWhileSending() && !(e instanceof IllegalStateException)) {
         return e;
       }
       try {
