@@ -74,7 +74,8 @@ final class SshConfigResolver {
 
     List<Path> identities = new ArrayList<>(settings.identityFiles());
     int explicit = identities.size();
-    for (String file : config.getValues("IdentityFile")) {
+    String[] configured = config.getValues("IdentityFile");
+    for (String file : configured == null ? new String[0] : configured) {
       Path p = expand(unquote(file), target, hostName, user);
       if (!identities.contains(p)) {
         identities.add(p);
@@ -97,11 +98,11 @@ final class SshConfigResolver {
         .map(v -> policyOf(display, v)).orElse(HostKeyPolicy.STRICT));
 
     Duration connectTimeout = settings.connectTimeout().orElseGet(() -> value(config, "ConnectTimeout")
-        .map(v -> seconds(display, "ConnectTimeout", v, false)).orElse(DEFAULT_CONNECT_TIMEOUT));
+        .map(v -> millis(display, "ConnectTimeout", v, false)).orElse(DEFAULT_CONNECT_TIMEOUT));
     Duration alive = settings.serverAliveInterval().orElseGet(() -> value(config, "ServerAliveInterval")
-        .map(v -> seconds(display, "ServerAliveInterval", v, true)).orElse(DEFAULT_SERVER_ALIVE_INTERVAL));
+        .map(v -> millis(display, "ServerAliveInterval", v, true)).orElse(DEFAULT_SERVER_ALIVE_INTERVAL));
     int aliveMax = value(config, "ServerAliveCountMax")
-        .map(v -> (int) seconds(display, "ServerAliveCountMax", v, false).toSeconds()).orElse(3);
+        .map(v -> (int) number(display, "ServerAliveCountMax", v, false)).orElse(3);
 
     boolean identitiesOnly = value(config, "IdentitiesOnly").map(v -> v.equalsIgnoreCase("yes")).orElse(false);
     Optional<Path> agent = Optional.empty();
@@ -171,17 +172,23 @@ final class SshConfigResolver {
     }
   }
 
-  private static Duration seconds(String display, String key, String value, boolean zeroAllowed) {
+  /** JSch hands out ConnectTimeout and ServerAliveInterval converted from seconds to milliseconds. */
+  private static Duration millis(String display, String key, String value, boolean zeroAllowed) {
+    long ms = number(display, key, value, zeroAllowed);
+    return Duration.ofMillis(Math.min(ms, Integer.MAX_VALUE));
+  }
+
+  private static long number(String display, String key, String value, boolean zeroAllowed) {
     try {
-      long s = Long.parseLong(value);
-      if (s > 0 || (zeroAllowed && s == 0)) {
-        return Duration.ofSeconds(Math.min(s, Integer.MAX_VALUE / 1000));
+      long n = Long.parseLong(value);
+      if (n > 0 || (zeroAllowed && n == 0)) {
+        return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new NixDeployException("The ssh configuration gives " + display + " " + key + " \"" + value
-        + "\", which is not a " + (zeroAllowed ? "non-negative" : "positive") + " whole number");
+    throw new NixDeployException("The ssh configuration gives " + display + " an unusable " + key + " ("
+        + value + "); it must be a " + (zeroAllowed ? "non-negative" : "positive") + " whole number");
   }
 
   /** Expands {@code ~} and the tokens {@code %d %u %h %r %%} as OpenSSH does in file names. */
