@@ -1,0 +1,68 @@
+package dev.nixdeploy;
+
+/**
+ * Follows the progress of a deployment, e.g. to draw a progress bar or write a log. Every method has an
+ * empty default, so a listener overrides only what it cares about; {@link #NONE} ignores everything.
+ * More events will be added as default methods, so implementations keep compiling.
+ *
+ * <p>Every event names the host it concerns. For a closure copy that is the host receiving the paths (the
+ * destination store), whichever way the copy goes. Events of one copy arrive in order, on the thread that
+ * runs the copy. A listener must not throw; it should return quickly.
+ *
+ * <pre>{@code
+ * DeployListener progress = new DeployListener() {
+ *   @Override public void missingPathsFound(String host, int paths, long narBytes) {
+ *     System.out.printf("%s: sending %d paths (%d bytes)%n", host, paths, narBytes);
+ *   }
+ *   @Override public void pathCopied(String host, PathInfo path) {
+ *     bar.advance(path.narSize());
+ *   }
+ * };
+ * }</pre>
+ */
+public interface DeployListener {
+  /** A listener that ignores every event. */
+  DeployListener NONE = new DeployListener() {};
+
+  /**
+   * The closure to copy is known.
+   *
+   * @param host the destination host
+   * @param closure every path of the closure, with its info
+   */
+  default void closureComputed(String host, Closure closure) {}
+
+  /**
+   * The destination said which paths of the closure it lacks.
+   *
+   * @param host the destination host
+   * @param paths how many paths will be sent
+   * @param narBytes how many NAR bytes will be sent
+   */
+  default void missingPathsFound(String host, int paths, long narBytes) {}
+
+  /**
+   * A path starts streaming to the destination.
+   *
+   * @param host the destination host
+   * @param path the path's info, as sent (with any signature added)
+   */
+  default void pathCopyStarted(String host, PathInfo path) {}
+
+  /**
+   * The destination confirmed that it registered a path. With pipelining, this may arrive after later
+   * paths have started.
+   *
+   * @param host the destination host
+   * @param path the path's info, as sent
+   */
+  default void pathCopied(String host, PathInfo path) {}
+
+  /**
+   * The copy finished successfully.
+   *
+   * @param host the destination host
+   * @param result what was sent and how long it took
+   */
+  default void copyFinished(String host, CopyResult result) {}
+}

@@ -1,0 +1,5 @@
+/** Runs commands on the local machine: the {@link dev.nixdeploy.Transport} for the local Nix store. */
+@NullMarked
+package dev.nixdeploy.core.local;
+
+import org.jspecify.annotations.NullMarked;
