@@ -45,7 +45,7 @@ public interface SigningKeyPair extends Destroyable {
    * @throws NixDeployException if {@code nixdeploy-core} is not on the class path
    */
   static SigningKeyPair generate(String name) {
-    return SigningKeyProviders.get().generate(name);
+    return Providers.load(SigningKeyProvider.class).generate(name);
   }
 
   /**
@@ -59,7 +59,7 @@ public interface SigningKeyPair extends Destroyable {
    * @throws NixDeployException if {@code nixdeploy-core} is not on the class path
    */
   static SigningKeyPair load(Path secretKeyFile) {
-    return SigningKeyProviders.get().load(secretKeyFile);
+    return Providers.load(SigningKeyProvider.class).load(secretKeyFile);
   }
 
   /**
@@ -73,7 +73,7 @@ public interface SigningKeyPair extends Destroyable {
    * @throws NixDeployException if {@code nixdeploy-core} is not on the class path
    */
   static SigningKeyPair parse(CharSequence secretKeyText) {
-    return SigningKeyProviders.get().parse(secretKeyText);
+    return Providers.load(SigningKeyProvider.class).parse(secretKeyText);
   }
 
   /** @return the key name, which every signature made with this key carries */

@@ -12,7 +12,7 @@ class ProvidersTest {
   void missingImplementationSaysWhichArtifactToAdd() {
     assertThatThrownBy(() -> Providers.load(Unimplemented.class))
         .isInstanceOf(NixDeployException.class)
-        .hasMessageContaining("No implementation of Unimplemented")
+        .hasMessageContaining("No implementation of Unimplemented found on the class path")
         .hasMessageContaining("dev.nixdeploy:nixdeploy-core");
   }
 }

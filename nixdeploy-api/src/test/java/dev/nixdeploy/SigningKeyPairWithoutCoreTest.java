@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /** The API module alone has no implementation: the factories say which dependency to add. */
 class SigningKeyPairWithoutCoreTest {
-  private static final String MESSAGE = "No signing key implementation found on the class path: add the"
-      + " dependency dev.nixdeploy:nixdeploy-core (the same version as nixdeploy-api)";
+  private static final String MESSAGE = "No implementation of SigningKeyProvider found on the class path: add"
+      + " the dependency dev.nixdeploy:nixdeploy-core (the same version as nixdeploy-api)";
 
   @Test
   void factoriesNameTheMissingDependency() {

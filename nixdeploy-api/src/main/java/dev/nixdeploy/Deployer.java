@@ -1,0 +1,190 @@
+package dev.nixdeploy;
+
+import dev.nixdeploy.spi.DeployerProvider;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Deploys store paths and NixOS systems from one Nix store into another: the entry point of nix-deploy.
+ *
+ * <p>A deployer is configured once, is immutable and thread-safe, and can be reused for any number of
+ * deployments and hosts. Each {@link #deployTo(String)} or {@link #deployFrom(String)} describes one
+ * {@link Deployment}, a plan that runs when its terminal call ({@link Deployment#deploy()}) is made, over
+ * one SSH session that is closed when that call returns or throws:
+ *
+ * <pre>{@code
+ * // Defaults: ~/.ssh/config, ~/.ssh/known_hosts (strict), the ssh agent, the default signing key.
+ * Deployer.to("deploy@web-1").copy(path).deploy();
+ *
+ * Deployer deployer = Deployer.builder()
+ *     .ssh(SshSettings.builder().identityFile(Path.of("/home/ci/.ssh/deploy_ed25519")).build())
+ *     .signingKeyFile(Path.of("/etc/nix-deploy/signing-key.sec"))
+ *     .listener(progress)
+ *     .build();
+ * DeploymentResult result = deployer.deployTo("web-1").copy(path).deploy();
+ * }</pre>
+ *
+ * <p>Every path sent is signed with the local signing key unless {@link Builder#noSign()} is set, so
+ * that a deploy user who is not in the receiving store's {@code trusted-users} can deploy once that store
+ * trusts the key.
+ */
+public interface Deployer {
+  /** @return a builder with the defaults described on each of its methods */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Shortcut for {@code Deployer.builder().build().deployTo(target)}.
+   *
+   * @param target {@code host}, {@code user@host}, {@code user@host:port} or an ssh config alias
+   * @return a deployment plan towards that host
+   * @throws IllegalArgumentException if {@code target} is malformed
+   * @throws NixDeployException if {@code nixdeploy-core} is not on the class path
+   */
+  static Deployment to(String target) {
+    return builder().build().deployTo(target);
+  }
+
+  /**
+   * Shortcut for {@code Deployer.builder().build().deployFrom(source)}.
+   *
+   * @param source the host to pull from, in the forms {@link #to} takes
+   * @return a deployment plan from that host into the local store
+   * @throws IllegalArgumentException if {@code source} is malformed
+   * @throws NixDeployException if {@code nixdeploy-core} is not on the class path
+   */
+  static Deployment from(String source) {
+    return builder().build().deployFrom(source);
+  }
+
+  /**
+   * @param target the host to deploy to
+   * @return an empty plan towards that host; nothing connects until a terminal call
+   */
+  Deployment deployTo(Target target);
+
+  /**
+   * @param target {@code host}, {@code user@host}, {@code user@host:port} or an ssh config alias
+   * @return an empty plan towards that host
+   * @throws IllegalArgumentException if {@code target} is malformed
+   */
+  default Deployment deployTo(String target) {
+    return deployTo(Target.parse(target));
+  }
+
+  /**
+   * @param source the host to pull from into the local store
+   * @return an empty plan from that host
+   */
+  Deployment deployFrom(Target source);
+
+  /**
+   * @param source the host to pull from, in the forms {@link #deployTo(String)} takes
+   * @return an empty plan from that host
+   * @throws IllegalArgumentException if {@code source} is malformed
+   */
+  default Deployment deployFrom(String source) {
+    return deployFrom(Target.parse(source));
+  }
+
+  /** @return this deployer's configuration */
+  DeployerSettings settings();
+
+  /** Collects a deployer's configuration. Not thread-safe; every method returns {@code this}. */
+  final class Builder {
+    private SshSettings ssh = SshSettings.defaults();
+    private boolean sign = true;
+    private @Nullable SigningKeyPair signingKey;
+    private @Nullable Path signingKeyFile;
+    private boolean useSubstitutes;
+    private @Nullable SudoPasswordSource sudoPasswords;
+    private DeployListener listener = DeployListener.NONE;
+
+    private Builder() {}
+
+    /**
+     * @param ssh how to reach hosts; default {@link SshSettings#defaults()}
+     * @return this
+     */
+    public Builder ssh(SshSettings ssh) {
+      this.ssh = Objects.requireNonNull(ssh, "ssh");
+      return this;
+    }
+
+    /**
+     * Signs with this key instead of the one in the default key file.
+     *
+     * @param signingKey the local signing key; the deployer does not destroy it
+     * @return this
+     */
+    public Builder signingKey(SigningKeyPair signingKey) {
+      this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
+      return this;
+    }
+
+    /**
+     * Signs with the key in this file (Nix's secret key format, mode 0600) instead of the default
+     * {@code $XDG_CONFIG_HOME/nix-deploy/signing-key.sec}.
+     *
+     * @param secretKeyFile the local secret key file
+     * @return this
+     */
+    public Builder signingKeyFile(Path secretKeyFile) {
+      this.signingKeyFile = Objects.requireNonNull(secretKeyFile, "secretKeyFile");
+      return this;
+    }
+
+    /**
+     * Sends paths with only the signatures they already carry. Only a receiving user in the store's
+     * {@code trusted-users} (root, typically) can then add them.
+     *
+     * @return this
+     */
+    public Builder noSign() {
+      this.sign = false;
+      return this;
+    }
+
+    /**
+     * @param useSubstitutes whether the receiving host may first fetch missing paths from its own
+     *     substituters (binary caches), which is faster when it has a good link to them; default false
+     * @return this
+     */
+    public Builder useSubstitutes(boolean useSubstitutes) {
+      this.useSubstitutes = useSubstitutes;
+      return this;
+    }
+
+    /**
+     * @param sudoPasswords asked, at most once per host and deployment, for the password of a host where
+     *     {@code sudo} wants one; without it such hosts fail with a clear error
+     * @return this
+     */
+    public Builder sudoPasswords(SudoPasswordSource sudoPasswords) {
+      this.sudoPasswords = Objects.requireNonNull(sudoPasswords, "sudoPasswords");
+      return this;
+    }
+
+    /**
+     * @param listener told about the progress of every deployment; default {@link DeployListener#NONE}
+     * @return this
+     */
+    public Builder listener(DeployListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * @return an immutable, thread-safe deployer
+     * @throws NixDeployException if {@code nixdeploy-core} is not on the class path
+     */
+    public Deployer build() {
+      return Providers.load(DeployerProvider.class).create(new DeployerSettings(ssh, sign,
+          Optional.ofNullable(signingKey), Optional.ofNullable(signingKeyFile), useSubstitutes,
+          Optional.ofNullable(sudoPasswords), listener));
+    }
+  }
+}

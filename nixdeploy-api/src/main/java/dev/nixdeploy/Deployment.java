@@ -1,0 +1,64 @@
+package dev.nixdeploy;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * One deployment to or from one host, described step by step and run by a terminal call. A plan is
+ * immutable: every step returns a new plan, so one plan can be kept and run again (a re-run sends only
+ * what is still missing).
+ *
+ * <pre>{@code
+ * DeploymentResult r = Deployer.to("deploy@web-1")
+ *     .copy(StorePath.parse("/nix/store/…-hello-2.12"))
+ *     .deploy();
+ * System.out.println(r.copy().orElseThrow().pathsSent() + " paths sent");
+ * }</pre>
+ *
+ * <p>The terminal call opens one SSH session to the host, runs the steps in order (keys, copy), and
+ * closes the session when it returns or throws. Progress goes to the deployer's {@link DeployListener}.
+ */
+public interface Deployment {
+  /** @return the remote host */
+  Target host();
+
+  /** @return whether paths go to the host or come from it */
+  Direction direction();
+
+  /**
+   * @param roots store paths whose closures to copy: from the local store for {@link Direction#TO},
+   *     from the host's store for {@link Direction#FROM}
+   * @return a plan that also copies these closures (added to any copied already)
+   */
+  Deployment copy(Collection<StorePath> roots);
+
+  /**
+   * @param roots store paths whose closures to copy
+   * @return a plan that also copies these closures
+   */
+  default Deployment copy(StorePath... roots) {
+    return copy(List.of(roots));
+  }
+
+  /**
+   * @param storePath the full store path whose closure to copy, as text
+   * @return a plan that also copies this closure
+   * @throws IllegalArgumentException if {@code storePath} is not a store path
+   */
+  default Deployment copy(String storePath) {
+    return copy(StorePath.parse(storePath));
+  }
+
+  /** @return the roots this plan copies, in the order given */
+  List<StorePath> roots();
+
+  /**
+   * Runs the plan: connects, copies the closures of {@link #roots()} (only what the receiving store
+   * lacks), and disconnects.
+   *
+   * @return what was done
+   * @throws NixDeployException (a subclass saying what failed and where) if any step fails; the
+   *     receiving store is left consistent, and a re-run sends only what is still missing
+   */
+  DeploymentResult deploy();
+}

@@ -1,0 +1,24 @@
+package dev.nixdeploy;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a {@link Deployment} did.
+ *
+ * @param host the remote host
+ * @param direction whether paths went to the host or came from it
+ * @param copy what the closure copy did, if the plan copied anything
+ * @param duration how long the whole deployment took, connecting included
+ */
+public record DeploymentResult(
+    Target host, Direction direction, Optional<CopyResult> copy, Duration duration) {
+  /** Checks that no component is null. */
+  public DeploymentResult {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(direction, "direction");
+    Objects.requireNonNull(copy, "copy");
+    Objects.requireNonNull(duration, "duration");
+  }
+}

@@ -1,0 +1,149 @@
+package dev.nixdeploy.core.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nixdeploy.CopyResult;
+import dev.nixdeploy.DeployListener;
+import dev.nixdeploy.Deployer;
+import dev.nixdeploy.DeploymentResult;
+import dev.nixdeploy.Direction;
+import dev.nixdeploy.PathInfo;
+import dev.nixdeploy.SigningKeyException;
+import dev.nixdeploy.SigningKeyPair;
+import dev.nixdeploy.SshSettings;
+import dev.nixdeploy.StorePath;
+import dev.nixdeploy.UntrustedSignatureException;
+import dev.nixdeploy.testing.SampleClosures;
+import dev.nixdeploy.testing.SandboxHost;
+import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxUsers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fluent API end to end: one plan, one SSH session, real Nix on both sides. */
+class DeployerIT {
+  private static SandboxHosts hosts;
+  private static SandboxHost host;
+  private static SshSettings ssh;
+
+  @BeforeAll
+  static void startHost() {
+    hosts = SandboxHosts.start(1);
+    host = hosts.host(0);
+    ssh = SshSettings.builder().sshConfigFile(hosts.sshConfig()).identityFile(hosts.identityFile())
+        .knownHostsFile(hosts.knownHostsFile()).useAgent(false).build();
+  }
+
+  @AfterAll
+  static void stopHost() {
+    if (hosts != null) {
+      hosts.close();
+    }
+  }
+
+  private static String seed() {
+    return "deployer-it-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static void trust(SigningKeyPair key) {
+    host.exec("sh", "-c", "printf '\\nextra-trusted-public-keys = %s\\n' \"$1\" >> /etc/nix/nix.conf", "sh",
+        key.publicKey().toString()).orThrow();
+    host.restartNixDaemon();
+  }
+
+  private static List<StorePath> remoteSignaturesMissing(SigningKeyPair key, List<StorePath> paths) {
+    List<StorePath> unsigned = new java.util.ArrayList<>();
+    for (StorePath p : paths) {
+      String sigs = host.exec("nix", "--extra-experimental-features", "nix-command", "path-info", "--sigs",
+          p.path()).orThrow().stdout();
+      if (!sigs.contains(key.name() + ":")) {
+        unsigned.add(p);
+      }
+    }
+    return unsigned;
+  }
+
+  @Test
+  void anUntrustedUserDeploysSignedPathsWithAKeyFile(@TempDir Path dir) {
+    SampleClosures.Chain chain = SampleClosures.chain(seed());
+    SigningKeyPair key = SigningKeyPair.generate("deployer-it-" + UUID.randomUUID());
+    Path secret = dir.resolve("signing-key.sec");
+    key.store(secret, dir.resolve("signing-key.pub"));
+    trust(key);
+    List<String> events = new CopyOnWriteArrayList<>();
+    DeployListener listener = new DeployListener() {
+      @Override
+      public void pathCopied(String h, PathInfo path) {
+        events.add(h + " " + path.path().name());
+      }
+    };
+
+    DeploymentResult result = Deployer.builder().ssh(ssh).signingKeyFile(secret).listener(listener).build()
+        .deployTo(host.destination(SandboxUsers.DEPLOY))
+        .copy(chain.app())
+        .deploy();
+
+    CopyResult copy = result.copy().orElseThrow();
+    assertThat(result.direction()).isEqualTo(Direction.TO);
+    assertThat(copy.sent()).containsExactlyElementsOf(chain.closure());
+    assertThat(chain.closure()).allMatch(host::isValid);
+    assertThat(remoteSignaturesMissing(key, chain.closure())).isEmpty();
+    assertThat(events).hasSize(3).allMatch(e -> e.contains("deploy@"));
+  }
+
+  @Test
+  void aReRunOfTheSamePlanSendsNothing() {
+    SampleClosures.Chain chain = SampleClosures.chain(seed());
+    var plan = Deployer.builder().ssh(ssh).noSign().build()
+        .deployTo(host.destination(SandboxUsers.ROOT)).copy(chain.app());
+
+    assertThat(plan.deploy().copy().orElseThrow().pathsSent()).isEqualTo(3);
+    assertThat(plan.deploy().copy().orElseThrow().pathsSent()).isZero();
+  }
+
+  @Test
+  void unsignedPathsToTheUntrustedUserAreRefusedWithAClearMessage() {
+    SampleClosures.Chain chain = SampleClosures.chain(seed());
+
+    assertThatThrownBy(() -> Deployer.builder().ssh(ssh).noSign().build()
+        .deployTo(host.destination(SandboxUsers.DEPLOY)).copy(chain.app()).deploy())
+        .isInstanceOf(UntrustedSignatureException.class)
+        .hasMessageContaining("does not trust our signing key");
+    assertThat(host.isValid(chain.libA())).isFalse();
+  }
+
+  @Test
+  void aMissingKeyFileSaysHowToMakeOne(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.sec");
+
+    assertThatThrownBy(() -> Deployer.builder().ssh(ssh).signingKeyFile(missing).build()
+        .deployTo(host.destination(SandboxUsers.DEPLOY)).copy(SampleClosures.chain(seed()).app()).deploy())
+        .isInstanceOf(SigningKeyException.class)
+        .hasMessageContaining("No local signing key at " + missing)
+        .hasMessageContaining("nix-deploy keys generate");
+    assertThat(Files.exists(missing)).isFalse();
+  }
+
+  @Test
+  void pullsAClosureFromTheHost() {
+    String seed = seed();
+    StorePath built = StorePath.parse(host.exec("nix-build", "--no-out-link", "--option", "substituters", "",
+        "-E", "builtins.derivation { name = \"" + seed + "\"; system = builtins.currentSystem;"
+            + " builder = \"/bin/sh\"; args = [\"-c\" \"echo " + seed + " > $out\"]; }")
+        .orThrow().stdout().strip());
+
+    DeploymentResult result = Deployer.builder().ssh(ssh).build()
+        .deployFrom(host.destination(SandboxUsers.ROOT)).copy(built).deploy();
+
+    assertThat(result.copy().orElseThrow().sent()).containsExactly(built);
+    assertThat(Files.exists(Path.of(built.path()))).isTrue();
+  }
+}
