@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
     versionProvider = NixDeployCommand.Version.class,
     description = "Deploys Nix closures and NixOS systems over SSH, signed with your own key.",
     subcommands = {
+        PathCommand.class,
         KeysCommand.class,
     })
 public final class NixDeployCommand implements Callable<Integer> {
@@ -31,7 +32,7 @@ public final class NixDeployCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-      description = "Print stack traces of errors.")
+      description = "Print every path copied, and stack traces of errors.")
   boolean verbose;
 
   /** Runs the command line and exits with its exit code. */

@@ -5,29 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nixdeploy.PublicKey;
 import dev.nixdeploy.SigningKeyPair;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Runs {@code nix-deploy keys …} in-process, as {@code main} does, and checks files and output. */
 class KeysCommandTest {
   @TempDir Path dir;
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = NixDeployCommand.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static Cli run(String... args) {
+    return Cli.run(args);
   }
 
   private static String mode(Path file) throws IOException {
@@ -38,7 +27,7 @@ class KeysCommandTest {
   void generateWritesNixKeyFilesAndPrintsThePublicKey() throws IOException {
     Path sec = dir.resolve("keys/deploy.sec");
     Path pub = dir.resolve("keys/deploy.pub");
-    Run run = run("keys", "generate", "--name", "deploy-1", "--secret-key", sec.toString(),
+    Cli run = run("keys", "generate", "--name", "deploy-1", "--secret-key", sec.toString(),
         "--public-key", pub.toString());
 
     assertThat(run.exitCode()).isZero();
@@ -51,7 +40,7 @@ class KeysCommandTest {
     assertThat(mode(pub)).isEqualTo("rw-r--r--");
     assertThat(SigningKeyPair.load(sec).publicKey()).isEqualTo(printed);
 
-    Run pubRun = run("keys", "public", "--secret-key", sec.toString());
+    Cli pubRun = run("keys", "public", "--secret-key", sec.toString());
     assertThat(pubRun.exitCode()).isZero();
     assertThat(pubRun.out()).isEqualTo(run.out());
   }
@@ -64,7 +53,7 @@ class KeysCommandTest {
         pub.toString()).exitCode()).isZero();
     String first = Files.readString(sec);
 
-    Run refused = run("keys", "generate", "--name", "k", "--secret-key", sec.toString(), "--public-key",
+    Cli refused = run("keys", "generate", "--name", "k", "--secret-key", sec.toString(), "--public-key",
         pub.toString());
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.out()).isEmpty();
@@ -72,7 +61,7 @@ class KeysCommandTest {
         + " replace it (the key in it will be lost)" + System.lineSeparator());
     assertThat(Files.readString(sec)).isEqualTo(first);
 
-    Run forced = run("keys", "generate", "--name", "k", "--secret-key", sec.toString(), "--public-key",
+    Cli forced = run("keys", "generate", "--name", "k", "--secret-key", sec.toString(), "--public-key",
         pub.toString(), "--force");
     assertThat(forced.exitCode()).isZero();
     assertThat(Files.readString(sec)).isNotEqualTo(first);
@@ -81,7 +70,7 @@ class KeysCommandTest {
 
   @Test
   void generateRefusesABadNameAndTheSameFileTwice() {
-    Run badName = run("keys", "generate", "--name", "my key", "--secret-key", dir.resolve("s").toString(),
+    Cli badName = run("keys", "generate", "--name", "my key", "--secret-key", dir.resolve("s").toString(),
         "--public-key", dir.resolve("p").toString());
     assertThat(badName.exitCode()).isEqualTo(1);
     assertThat(badName.err()).isEqualTo("error: A key name must not contain white space or control"
@@ -89,7 +78,7 @@ class KeysCommandTest {
     assertThat(dir.resolve("s")).doesNotExist();
 
     Path same = dir.resolve("same");
-    Run sameFile = run("keys", "generate", "--name", "k", "--secret-key", same.toString(), "--public-key",
+    Cli sameFile = run("keys", "generate", "--name", "k", "--secret-key", same.toString(), "--public-key",
         same.toString());
     assertThat(sameFile.exitCode()).isEqualTo(1);
     assertThat(sameFile.err()).startsWith("error: --secret-key and --public-key are the same file: ");
@@ -104,7 +93,7 @@ class KeysCommandTest {
     String line = "error: Secret key file " + sec + " can be read or written by group or others (mode 0644);"
         + " restrict it with: chmod 600 " + sec + System.lineSeparator();
 
-    Run quiet = run("keys", "public", "--secret-key", sec.toString());
+    Cli quiet = run("keys", "public", "--secret-key", sec.toString());
     assertThat(quiet.exitCode()).isEqualTo(1);
     assertThat(quiet.out()).isEmpty();
     assertThat(quiet.err()).isEqualTo(line);
@@ -112,7 +101,7 @@ class KeysCommandTest {
     for (String[] args : new String[][] {
         {"keys", "public", "-v", "--secret-key", sec.toString()},
         {"--verbose", "keys", "public", "--secret-key", sec.toString()}}) {
-      Run verbose = run(args);
+      Cli verbose = run(args);
       assertThat(verbose.exitCode()).isEqualTo(1);
       assertThat(verbose.err()).startsWith(line).contains("dev.nixdeploy.SigningKeyException", "\tat ");
     }
@@ -121,7 +110,7 @@ class KeysCommandTest {
   @Test
   void publicReportsAMissingFile() {
     Path missing = dir.resolve("missing.sec");
-    Run run = run("keys", "public", "--secret-key", missing.toString());
+    Cli run = run("keys", "public", "--secret-key", missing.toString());
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).isEqualTo("error: Secret key file " + missing + " does not exist; create one with"
         + " nix-deploy keys generate or nix-store --generate-binary-cache-key" + System.lineSeparator());
@@ -129,22 +118,22 @@ class KeysCommandTest {
 
   @Test
   void usageMistakesExitWith2AndShowUsage() {
-    Run missingOption = run("keys", "generate", "--name", "k");
+    Cli missingOption = run("keys", "generate", "--name", "k");
     assertThat(missingOption.exitCode()).isEqualTo(2);
     assertThat(missingOption.err()).contains("Missing required options", "--secret-key=FILE",
         "Usage: nix-deploy keys generate");
 
-    Run noSubcommand = run("keys");
+    Cli noSubcommand = run("keys");
     assertThat(noSubcommand.exitCode()).isEqualTo(2);
     assertThat(noSubcommand.err()).startsWith("Missing subcommand").contains("generate", "public");
   }
 
   @Test
   void helpAndVersion() {
-    Run help = run("--help");
+    Cli help = run("--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).contains("Usage: nix-deploy", "keys");
-    Run version = run("--version");
+    Cli version = run("--version");
     assertThat(version.exitCode()).isZero();
     assertThat(version.out()).matches("nix-deploy \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R");
   }

@@ -1,0 +1,47 @@
+package dev.nixdeploy.examples.cli;
+
+import dev.nixdeploy.Deployment;
+import dev.nixdeploy.StorePath;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code nix-deploy path}: copy the closure of a store path to or from a host, signed. */
+@Command(
+    name = "path",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Copy the closure of a store path to (--to) or from (--from) a host: only what it lacks,",
+        "every path signed with your key, over one SSH session. Without --path, the store path is",
+        "read from the first line of standard input (nix-build ... | nix-deploy path --to HOST)."})
+final class PathCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @ArgGroup(multiplicity = "1")
+  DirectionOptions direction;
+
+  @Option(names = "--path", paramLabel = "FILEPATH",
+      description = "Store path, or a link to one such as ./result (default: first line of stdin).")
+  String path;
+
+  @Mixin ConnectionOptions connection;
+
+  @ParentCommand NixDeployCommand root;
+
+  @Override
+  public Integer call() {
+    ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), root.verbose);
+    Deployment plan = direction.plan(connection.deployer(progress));
+    String given = path != null ? path : StorePathArgument.firstLine(System.in);
+    StorePath storePath = StorePathArgument.resolve(given, direction.direction());
+    plan.copy(storePath).deploy();
+    spec.commandLine().getOut().println(storePath);
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}
