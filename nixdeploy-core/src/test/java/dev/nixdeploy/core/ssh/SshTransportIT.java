@@ -387,12 +387,18 @@ class SshTransportIT {
   }
 
   @Test
-  void closingTheTransportEndsItsCommands() {
+  void closingTheTransportEndsItsCommands() throws Exception {
     Transport t = connect();
-    RemoteProcess cat = t.start(Command.of("cat"));
-    assertThat(cat.isAlive()).isTrue();
+    // OpenSSH delivers no signals to root sessions; a command reading its input sees it end.
+    RemoteProcess reader = t.start(Command.of("sh", "-c", "echo $$; exec cat"));
+    long pid = Long.parseLong(new BufferedReader(new InputStreamReader(reader.stdout(), StandardCharsets.UTF_8))
+        .readLine().trim());
+    ProcessHandle remote = ProcessHandle.of(pid).orElseThrow();
+    assertThat(reader.isAlive()).isTrue();
     t.close();
-    assertThat(cat.isAlive()).isFalse();
+    assertThat(reader.isAlive()).isFalse();
+    // The sshd runs on this machine, so the remote command is a local process: it must go away.
+    remote.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThatThrownBy(() -> t.start(Command.of("true"))).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     t.close();
