@@ -250,6 +250,19 @@ class SshTransportIT {
   }
 
   @Test
+  void refusesARevokedHostKey() throws Exception {
+    Path file = dir.resolve("revoked_known_hosts");
+    Files.writeString(file, sshd.knownHostsLine() + "@revoked " + sshd.knownHostsLine());
+    assertThatThrownBy(() -> SshTransports.connect(target(),
+        settings().knownHostsFile(file).hostKeyPolicy(HostKeyPolicy.ACCEPT_NEW).build()))
+        .isInstanceOfSatisfying(HostKeyException.class,
+            e -> assertThat(e.reason()).isEqualTo(HostKeyException.Reason.REVOKED))
+        .hasMessageContaining("@revoked")
+        .hasMessageContaining(sshd.fingerprint())
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
   void connectsThroughAnSshConfigAlias() throws Exception {
     Path config = dir.resolve("ssh_config");
     Files.writeString(config, String.join("\n",
