@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SshTransportIT {
   static final String PASSPHRASE = "correct horse ✓ battery";
   static final List<String> HOSTILE = List.of(
-      "$(touch /tmp/nixdeploy-pwned)", "`touch /tmp/nixdeploy-pwned`", "'", "it's", "\"x\"", "a\nb", "\n",
+      "$(touch nixdeploy-pwned)", "`touch nixdeploy-pwned`", "'", "it's", "\"x\"", "a\nb", "\n",
       "-rf", "--", "", " ", "\t", "back\\slash", "$HOME", "*", "~", "a;b", "a&&b", "a|b", ">x", "ünïcødé ✓ 日本",
       "%s", "#", "!");
 
@@ -110,7 +110,8 @@ class SshTransportIT {
       HOSTILE.forEach(a -> expected.append('[').append(a).append(']'));
       assertThat(t.run(Command.of("printf", "[%s]").with(HOSTILE.toArray(String[]::new))).stdout())
           .isEqualTo(expected.toString());
-      assertThat(Path.of("/tmp/nixdeploy-pwned")).doesNotExist();
+      // Commands start in the remote user's home, which is ours: the sshd runs here, as root.
+      assertThat(t.run(Command.of("sh", "-c", "test -e nixdeploy-pwned")).exitCode()).isNotZero();
     }
   }
 
