@@ -79,6 +79,15 @@ final class SshRemoteProcess implements RemoteProcess {
       return;
     }
     closed = true;
+    if (!channel.isClosed() && transport.sessionAlive()) {
+      try {
+        // Best effort: OpenSSH refuses signals for root sessions. Either way the command's input ends and
+        // its output breaks, which ends commands like nix-store --serve.
+        channel.sendSignal("TERM");
+      } catch (Exception e) {
+        // The command may have ended meanwhile; closing the channel is what matters.
+      }
+    }
     channel.disconnect();
     transport.finished(this);
   }
