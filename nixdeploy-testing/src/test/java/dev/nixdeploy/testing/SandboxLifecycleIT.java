@@ -62,10 +62,10 @@ class SandboxLifecycleIT {
       Path started = host.dir().resolve("home/deploy/session-started");
       CompletableFuture<ExecResult> session = CompletableFuture.supplyAsync(() ->
           host.ssh(SandboxUsers.DEPLOY, "touch session-started; sleep 60").run());
-      for (int i = 0; i < 500 && !Files.exists(started); i++) {
+      for (int i = 0; i < 500 && !Files.exists(started) && !session.isDone(); i++) {
         Thread.sleep(20);
       }
-      assertThat(started).as("the session started").exists();
+      assertThat(started).as("the session started; it ended with %s", session.getNow(null)).exists();
       long sshd = host.sshdPid();
 
       host.stopSshd();
