@@ -5,6 +5,7 @@ import dev.nixdeploy.StorePath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,6 +127,7 @@ public final class SandboxHost {
         .orElseThrow(() -> new NixDeployException("sandbox host " + alias + " has no first process"))
         .pid();
     startSshdOnFreePort();
+    awaitSshBanner(deadline);
     LOG.debug("sandbox host {} ready: ssh port {}, directory {}", alias, port, dir);
   }
 
@@ -142,6 +144,26 @@ public final class SandboxHost {
         throw new NixDeployException("sshd of sandbox host " + alias + " did not start: "
             + started.stderr().strip() + "\n" + readQuietly(dir.resolve("state/sshd.log")));
       }
+    }
+  }
+
+  // Proof from this side that sshd answers on the port: its identification line.
+  private void awaitSshBanner(long deadline) {
+    while (true) {
+      try (Socket socket = new Socket(ADDRESS, port)) {
+        socket.setSoTimeout(5000);
+        byte[] banner = socket.getInputStream().readNBytes(8);
+        if (new String(banner, StandardCharsets.US_ASCII).equals("SSH-2.0-")) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not yet.
+      }
+      if (System.nanoTime() > deadline) {
+        throw new NixDeployException("sshd of sandbox host " + alias + " does not answer on port " + port
+            + ": " + readQuietly(dir.resolve("state/sshd.log")));
+      }
+      pause(10);
     }
   }
 

@@ -101,6 +101,8 @@ class SandboxHostsIT {
     assertThat(host.isValid(StorePath.parse(added.stdout().strip()))).isTrue();
     assertThat(host.ssh(SandboxUsers.DEPLOY, "systemctl is-active nix-daemon").run().stdout())
         .isEqualTo("active\n");
+    assertThat(host.ssh(SandboxUsers.DEPLOY, "systemctl restart nix-daemon").run().stderr())
+        .contains("Access denied");
   }
 
   @Test

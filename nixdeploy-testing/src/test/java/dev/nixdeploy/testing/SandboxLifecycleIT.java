@@ -62,10 +62,10 @@ class SandboxLifecycleIT {
       Path started = host.dir().resolve("home/deploy/session-started");
       CompletableFuture<ExecResult> session = CompletableFuture.supplyAsync(() ->
           host.ssh(SandboxUsers.DEPLOY, "touch session-started; sleep 60").run());
-      for (int i = 0; i < 500 && !Files.exists(started); i++) {
+      for (int i = 0; i < 500 && !Files.exists(started) && !session.isDone(); i++) {
         Thread.sleep(20);
       }
-      assertThat(started).as("the session started").exists();
+      assertThat(started).as("the session started; it ended with %s", session.getNow(null)).exists();
       long sshd = host.sshdPid();
 
       host.stopSshd();
@@ -81,16 +81,19 @@ class SandboxLifecycleIT {
   @Test
   void hostsDieWithAKilledJvm() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path stderr = Files.createTempFile("sandbox-crash-child", ".log");
     Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         SandboxCrashChild.class.getName())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(stderr.toFile())
         .start();
     String root;
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       root = out.readLine();
     }
-    assertThat(root).as("the child JVM started a host").isNotNull();
+    String childErrors = Files.readString(stderr);
+    Files.delete(stderr);
+    assertThat(root).as("the child JVM started a host; it printed %s", childErrors).isNotNull();
     List<Long> pids = child.descendants().map(ProcessHandle::pid).toList();
     assertThat(Processes.withCommandLineContaining(root)).isNotEmpty();
 
