@@ -121,6 +121,7 @@ public final class KeyExchange {
       generated(changes, LOCAL, localKey);
     }
     try (Host target = new Host(remote, passwords)) {
+      trust.check(target, localKey); // NixOS and the like fail here, before any change on the target
       HostKeyPair.Ensured hostKey = HostKeyPair.ensure(target);
       if (hostKey.generated()) {
         generated(changes, target.name(), hostKey.key());

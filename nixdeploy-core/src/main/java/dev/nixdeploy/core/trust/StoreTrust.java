@@ -39,20 +39,8 @@ final class StoreTrust {
   Outcome ensure(Host host, PublicKey key) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       ConfSnapshot conf = ConfSnapshot.read(host, confFile);
-      TrustedKeys.Decision decision = TrustedKeys.decide(conf.settings(), key);
-      switch (decision.status()) {
-        case TRUSTED:
-          return Outcome.ALREADY_TRUSTED;
-        case NAME_TAKEN:
-          throw new KeyExchangeException(host.name(), host.name() + " already trusts another key named '"
-              + key.name() + "' (" + decision.entry().orElse("") + "), and Nix uses the first key of a name,"
-              + " so adding " + key + " would not help. Remove the old entry from " + confFile + " (or the"
-              + " file that includes it), or use a signing key with another name.");
-        case ABSENT:
-          break;
-      }
-      if (conf.storeLink()) {
-        throw nixos(host, key);
+      if (trusted(host, conf, key)) {
+        return Outcome.ALREADY_TRUSTED;
       }
       List<String> argv = new ArrayList<>(List.of("sh", "-c", Scripts.APPEND_LINE, "sh", confFile,
           TrustedKeys.line(key), conf.text().isPresent() ? "yes" : "no"));
@@ -79,6 +67,37 @@ final class StoreTrust {
     }
     throw new KeyExchangeException(host.name(), confFile + " on " + host.name() + " changed " + ATTEMPTS
         + " times while nix-deploy was about to add a trusted key; is something rewriting it? Try again.");
+  }
+
+  /**
+   * Looks, as the login user, whether {@code key} needs adding, and fails at once for what root could
+   * not fix either, so that nothing changes anywhere before such a failure.
+   *
+   * @return true if the host trusts the key already
+   * @throws KeyExchangeException on NixOS, for a malformed configuration or a key name trusted with
+   *     other bytes
+   */
+  boolean check(Host host, PublicKey key) {
+    return trusted(host, ConfSnapshot.read(host, confFile), key);
+  }
+
+  private boolean trusted(Host host, ConfSnapshot conf, PublicKey key) {
+    TrustedKeys.Decision decision = TrustedKeys.decide(conf.settings(), key);
+    switch (decision.status()) {
+      case TRUSTED:
+        return true;
+      case NAME_TAKEN:
+        throw new KeyExchangeException(host.name(), host.name() + " already trusts another key named '"
+            + key.name() + "' (" + decision.entry().orElse("") + "), and Nix uses the first key of a name,"
+            + " so adding " + key + " would not help. Remove the old entry from " + confFile + " (or the"
+            + " file that includes it), or use a signing key with another name.");
+      case ABSENT:
+      default:
+        if (conf.storeLink()) {
+          throw nixos(host, key);
+        }
+        return false;
+    }
   }
 
   private KeyExchangeException nixos(Host host, PublicKey key) {
