@@ -90,7 +90,8 @@ final class Scripts {
       mv -f "$tmp" "$file"
       tmp=
       if [ $# -gt 0 ]; then
-        "$@" || { echo "restart command failed: $*" >&2; exit 71; }
+        # Without the lock's descriptor: a daemon started by the command would hold the lock forever.
+        "$@" 9>&- || { echo "restart command failed: $*" >&2; exit 71; }
       fi
       """;
 
@@ -108,7 +109,7 @@ final class Scripts {
       [ ! -e "$sec" ] || exit 0
       umask 077
       tmpdir=$(mktemp -d "$dir/.signing-key.nix-deploy.XXXXXX")
-      "$nixstore" --generate-binary-cache-key "$name" "$tmpdir/secret" "$tmpdir/public"
+      "$nixstore" --generate-binary-cache-key "$name" "$tmpdir/secret" "$tmpdir/public" 9>&-
       chown 0:0 "$tmpdir/secret" "$tmpdir/public"
       chmod 600 "$tmpdir/secret"
       chmod 644 "$tmpdir/public"
