@@ -65,4 +65,23 @@ public interface DeployListener {
    * @param result what was sent and how long it took
    */
   default void copyFinished(String host, CopyResult result) {}
+
+  /**
+   * A signing key pair was generated because none existed yet: on this machine ({@code host} is
+   * {@code local}) or on a target (its secret key stays there).
+   *
+   * @param host where the key pair was generated
+   * @param key its public key
+   */
+  default void keyGenerated(String host, PublicKey key) {}
+
+  /**
+   * A host's Nix configuration now trusts a public key, so that it accepts paths signed with it from
+   * users outside its {@code trusted-users}. Not sent when the key was trusted already.
+   *
+   * @param host the host whose {@code nix.conf} was changed
+   * @param key the key it trusts now
+   * @param daemonRestarted whether its nix-daemon was restarted to read the change
+   */
+  default void keyTrusted(String host, PublicKey key, boolean daemonRestarted) {}
 }

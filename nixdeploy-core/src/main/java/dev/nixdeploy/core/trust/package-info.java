@@ -1,0 +1,9 @@
+/**
+ * Key exchange ({@code ensureKeys()}): signing key pairs made where they are missing, and Nix stores
+ * made to trust the other side's public key, idempotently and without a secret key crossing the network.
+ * The entry point is {@link dev.nixdeploy.core.trust.KeyExchange}.
+ */
+@NullMarked
+package dev.nixdeploy.core.trust;
+
+import org.jspecify.annotations.NullMarked;
