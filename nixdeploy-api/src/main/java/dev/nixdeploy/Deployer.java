@@ -97,7 +97,6 @@ public interface Deployer {
   final class Builder {
     private SshSettings ssh = SshSettings.defaults();
     private boolean sign = true;
-    private @Nullable SigningKeyPair signingKey;
     private @Nullable Path signingKeyFile;
     private boolean useSubstitutes;
     private @Nullable SudoPasswordSource sudoPasswords;
@@ -115,19 +114,10 @@ public interface Deployer {
     }
 
     /**
-     * Signs with this key instead of the one in the default key file.
-     *
-     * @param signingKey the local signing key; the deployer does not destroy it
-     * @return this
-     */
-    public Builder signingKey(SigningKeyPair signingKey) {
-      this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
-      return this;
-    }
-
-    /**
      * Signs with the key in this file (Nix's secret key format, mode 0600) instead of the default
-     * {@code $XDG_CONFIG_HOME/nix-deploy/signing-key.sec}.
+     * {@code $XDG_CONFIG_HOME/nix-deploy/signing-key.sec} (else {@code ~/.config/nix-deploy/…}). Where
+     * the file does not exist, the first deployment that signs generates a key there (named after this
+     * host, e.g. {@code laptop-nix-deploy-1}) with its public key beside it ({@code .sec} → {@code .pub}).
      *
      * @param secretKeyFile the local secret key file
      * @return this
@@ -183,7 +173,7 @@ public interface Deployer {
      */
     public Deployer build() {
       return Providers.load(DeployerProvider.class).create(new DeployerSettings(ssh, sign,
-          Optional.ofNullable(signingKey), Optional.ofNullable(signingKeyFile), useSubstitutes,
+          Optional.ofNullable(signingKeyFile), useSubstitutes,
           Optional.ofNullable(sudoPasswords), listener));
     }
   }

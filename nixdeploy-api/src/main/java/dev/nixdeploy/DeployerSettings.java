@@ -10,9 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param ssh how to reach hosts
  * @param sign whether paths are signed (false: {@link Deployer.Builder#noSign()}, fine for root targets)
- * @param signingKey an explicit local signing key, if one was given
- * @param signingKeyFile an explicit local secret key file, if one was given; with neither, the default
- *     location is used ({@code $XDG_CONFIG_HOME/nix-deploy/signing-key.sec})
+ * @param signingKeyFile an explicit local secret key file, if one was given; else the default location
+ *     is used ({@code $XDG_CONFIG_HOME/nix-deploy/signing-key.sec})
  * @param useSubstitutes whether the receiving host may first fetch missing paths from its own substituters
  * @param sudoPasswords where to get a sudo password for hosts where sudo asks for one, if anywhere
  * @param listener who is told about progress
@@ -20,7 +19,6 @@ import org.jspecify.annotations.Nullable;
 public record DeployerSettings(
     SshSettings ssh,
     boolean sign,
-    Optional<SigningKeyPair> signingKey,
     Optional<Path> signingKeyFile,
     boolean useSubstitutes,
     Optional<SudoPasswordSource> sudoPasswords,
@@ -29,7 +27,6 @@ public record DeployerSettings(
   /** Checks that no component is null. */
   public DeployerSettings {
     Objects.requireNonNull(ssh, "ssh");
-    Objects.requireNonNull(signingKey, "signingKey");
     Objects.requireNonNull(signingKeyFile, "signingKeyFile");
     Objects.requireNonNull(sudoPasswords, "sudoPasswords");
     Objects.requireNonNull(listener, "listener");

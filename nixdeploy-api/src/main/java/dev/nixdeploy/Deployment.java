@@ -10,6 +10,7 @@ import java.util.List;
  *
  * <pre>{@code
  * DeploymentResult r = Deployer.to("deploy@web-1")
+ *     .ensureKeys()
  *     .copy(StorePath.parse("/nix/store/…-hello-2.12"))
  *     .deploy();
  * System.out.println(r.copy().orElseThrow().pathsSent() + " paths sent");
@@ -24,6 +25,25 @@ public interface Deployment {
 
   /** @return whether paths go to the host or come from it */
   Direction direction();
+
+  /**
+   * Makes sure signed copies will be accepted, before anything is copied: generates the local key pair
+   * if it is missing, the host's key pair ({@code /etc/nix/signing-key.sec}, made there by Nix) if that
+   * is missing, and makes the receiving store trust the sending side's public key (one
+   * {@code extra-trusted-public-keys} line in its {@code /etc/nix/nix.conf} and a nix-daemon restart).
+   * Each step first checks, as the login user, whether it is needed: a second run changes nothing and
+   * needs no sudo. Where a change is needed, it runs as root (directly, {@code sudo -n}, or {@code sudo -S}
+   * with the deployer's {@link SudoPasswordSource}). No secret key crosses the network.
+   *
+   * <p>For {@link Direction#FROM}, the host also signs the closure to pull with its own key, unless the
+   * local store checks no signatures (root with a single-user store).
+   *
+   * @return a plan that exchanges keys first
+   */
+  Deployment ensureKeys();
+
+  /** @return whether this plan exchanges keys first */
+  boolean ensuresKeys();
 
   /**
    * @param roots store paths whose closures to copy: from the local store for {@link Direction#TO},
@@ -53,8 +73,8 @@ public interface Deployment {
   List<StorePath> roots();
 
   /**
-   * Runs the plan: connects, copies the closures of {@link #roots()} (only what the receiving store
-   * lacks), and disconnects.
+   * Runs the plan: connects, exchanges keys if asked, copies the closures of {@link #roots()} (only what
+   * the receiving store lacks), and disconnects.
    *
    * @return what was done
    * @throws NixDeployException (a subclass saying what failed and where) if any step fails; the

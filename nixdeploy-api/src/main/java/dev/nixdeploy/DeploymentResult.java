@@ -9,15 +9,21 @@ import java.util.Optional;
  *
  * @param host the remote host
  * @param direction whether paths went to the host or came from it
+ * @param keys what the key exchange did, if the plan {@linkplain Deployment#ensureKeys() ensured keys}
  * @param copy what the closure copy did, if the plan copied anything
  * @param duration how long the whole deployment took, connecting included
  */
 public record DeploymentResult(
-    Target host, Direction direction, Optional<CopyResult> copy, Duration duration) {
+    Target host,
+    Direction direction,
+    Optional<KeyExchangeResult> keys,
+    Optional<CopyResult> copy,
+    Duration duration) {
   /** Checks that no component is null. */
   public DeploymentResult {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(direction, "direction");
+    Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(copy, "copy");
     Objects.requireNonNull(duration, "duration");
   }

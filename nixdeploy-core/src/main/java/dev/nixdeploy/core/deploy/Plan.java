@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /** An immutable deployment plan; {@link #deploy()} hands it to a {@link DeploymentRun}. */
-record Plan(DeployerSettings settings, Target host, Direction direction, List<StorePath> roots)
+record Plan(
+    DeployerSettings settings, Target host, Direction direction, boolean ensuresKeys, List<StorePath> roots)
     implements Deployment {
 
   Plan {
@@ -21,7 +23,12 @@ record Plan(DeployerSettings settings, Target host, Direction direction, List<St
   }
 
   static Plan empty(DeployerSettings settings, Target host, Direction direction) {
-    return new Plan(settings, host, direction, List.of());
+    return new Plan(settings, host, direction, false, List.of());
+  }
+
+  @Override
+  public Deployment ensureKeys() {
+    return new Plan(settings, host, direction, true, roots);
   }
 
   @Override
@@ -29,7 +36,7 @@ record Plan(DeployerSettings settings, Target host, Direction direction, List<St
     Objects.requireNonNull(more, "roots");
     LinkedHashSet<StorePath> all = new LinkedHashSet<>(roots);
     more.forEach(root -> all.add(Objects.requireNonNull(root, "root")));
-    return new Plan(settings, host, direction, new ArrayList<>(all));
+    return new Plan(settings, host, direction, ensuresKeys, new ArrayList<>(all));
   }
 
   @Override
@@ -39,7 +46,7 @@ record Plan(DeployerSettings settings, Target host, Direction direction, List<St
 
   @Override
   public String toString() {
-    return "Deployment{" + direction.name().toLowerCase(java.util.Locale.ROOT) + " " + host + ", copy "
-        + roots + "}";
+    return "Deployment{" + direction.name().toLowerCase(Locale.ROOT) + " " + host
+        + (ensuresKeys ? ", ensure keys" : "") + ", copy " + roots + "}";
   }
 }

@@ -96,7 +96,9 @@ public final class KeyExchange {
    * Prepares copies to {@code remote} ({@code --to}): the local key pair (generated if missing), the
    * target's key pair (generated in its {@code /etc/nix} if missing), and the target's trust in the local
    * public key (an {@code extra-trusted-public-keys} line in its {@code /etc/nix/nix.conf}, then a
-   * nix-daemon restart, unless it trusts the key already).
+   * nix-daemon restart, unless it trusts the key already). Where the target trusts the key already but
+   * lacks a key pair and the user cannot become root, the key pair is left out with a note in the
+   * result: copies to the target do not need it.
    *
    * @param local this machine
    * @param remote the target, logged in as a user who may become root there if something must change
@@ -120,15 +122,27 @@ public final class KeyExchange {
     if (loaded.generated()) {
       generated(changes, LOCAL, localKey);
     }
+    List<String> notes = new ArrayList<>();
     try (Host target = new Host(remote, passwords)) {
-      trust.check(target, localKey); // NixOS and the like fail here, before any change on the target
-      HostKeyPair.Ensured hostKey = HostKeyPair.ensure(target);
-      if (hostKey.generated()) {
-        generated(changes, target.name(), hostKey.key());
+      // NixOS and the like fail here, before any change on the target.
+      boolean trusted = trust.check(target, localKey);
+      try {
+        HostKeyPair.Ensured hostKey = HostKeyPair.ensure(target);
+        if (hostKey.generated()) {
+          generated(changes, target.name(), hostKey.key());
+        }
+      } catch (PrivilegeException e) {
+        if (!trusted) {
+          throw e;
+        }
+        // Copies to the target need only its trust, which is in place: a deploy user without sudo goes on.
+        notes.add(target.name() + " has no signing key pair of its own (" + KeyLocations.HOST_SECRET_KEY
+            + "), and " + target.transport().host() + " cannot become root to make one; it is needed only"
+            + " to pull from the host (--from). Run ensureKeys once as a user with sudo to make it.");
       }
       trust(changes, target, localKey);
     }
-    return new KeyExchangeResult(remote.host(), changes, List.of());
+    return new KeyExchangeResult(remote.host(), changes, notes);
   }
 
   /**
@@ -202,6 +216,21 @@ public final class KeyExchange {
   private static String localKeyName(Transport local) {
     CommandResult r = local.run(Command.of("uname", "-n"));
     return KeyLocations.keyName(r.succeeded() ? r.stdout() : "");
+  }
+
+  /**
+   * Whether a receiving store checks signatures at all: one opened directly by root (single-user,
+   * {@code /nix/var/nix} writable, {@code NIX_REMOTE} not set to a daemon) does not, so paths pulled into
+   * it need not be signed first.
+   *
+   * @param receiver the host that receives paths, e.g. this machine for {@code --from}
+   * @return false if it opens its store directly as root
+   */
+  public boolean checksSignatures(Transport receiver) {
+    Objects.requireNonNull(receiver, "receiver");
+    try (Host host = new Host(receiver, passwords)) {
+      return !opensStoreDirectly(host);
+    }
   }
 
   private static boolean opensStoreDirectly(Host host) {

@@ -9,7 +9,8 @@ import dev.nixdeploy.Deployer;
 import dev.nixdeploy.DeploymentResult;
 import dev.nixdeploy.Direction;
 import dev.nixdeploy.PathInfo;
-import dev.nixdeploy.SigningKeyException;
+import dev.nixdeploy.KeyExchangeResult;
+import dev.nixdeploy.PrivilegeException;
 import dev.nixdeploy.SigningKeyPair;
 import dev.nixdeploy.SshSettings;
 import dev.nixdeploy.StorePath;
@@ -57,6 +58,14 @@ class DeployerIT {
     host.exec("sh", "-c", "printf '\\nextra-trusted-public-keys = %s\\n' \"$1\" >> /etc/nix/nix.conf", "sh",
         key.publicKey().toString()).orThrow();
     host.restartNixDaemon();
+  }
+
+  /** A key with a name of its own: keys generated on first use are all named after this machine. */
+  private static Path uniqueKeyFile(Path dir) {
+    Path secret = dir.resolve("config/signing-key.sec");
+    SigningKeyPair.generate("deployer-it-" + UUID.randomUUID()).store(secret,
+        dir.resolve("config/signing-key.pub"));
+    return secret;
   }
 
   private static List<StorePath> remoteSignaturesMissing(SigningKeyPair key, List<StorePath> paths) {
@@ -121,15 +130,63 @@ class DeployerIT {
   }
 
   @Test
-  void aMissingKeyFileSaysHowToMakeOne(@TempDir Path dir) {
-    Path missing = dir.resolve("nope.sec");
+  void theMissionInOneChainAsAUserWithSudoButNotTrusted(@TempDir Path dir) {
+    SampleClosures.Chain chain = SampleClosures.chain(seed());
+    Path keyFile = uniqueKeyFile(dir);
 
-    assertThatThrownBy(() -> Deployer.builder().ssh(ssh).signingKeyFile(missing).build()
-        .deployTo(host.destination(SandboxUsers.DEPLOY)).copy(SampleClosures.chain(seed()).app()).deploy())
-        .isInstanceOf(SigningKeyException.class)
-        .hasMessageContaining("No local signing key at " + missing)
-        .hasMessageContaining("nix-deploy keys generate");
-    assertThat(Files.exists(missing)).isFalse();
+    DeploymentResult result = Deployer.builder().ssh(ssh).signingKeyFile(keyFile).build()
+        .deployTo(host.destination(SandboxUsers.ADMIN))
+        .ensureKeys()
+        .copy(chain.app())
+        .deploy();
+
+    SigningKeyPair key = SigningKeyPair.load(keyFile);
+    assertThat(result.keys().orElseThrow().changes(KeyExchangeResult.ChangeKind.KEY_TRUSTED))
+        .singleElement().satisfies(c -> assertThat(c.key()).isEqualTo(key.publicKey()));
+    assertThat(result.copy().orElseThrow().sent()).containsExactlyElementsOf(chain.closure());
+    assertThat(remoteSignaturesMissing(key, chain.closure())).isEmpty();
+  }
+
+  @Test
+  void aUserWithoutSudoIsRefusedUntilTheKeyIsTrustedThenNeedsNoSudo(@TempDir Path dir) {
+    Path keyFile = uniqueKeyFile(dir);
+    Deployer deployer = Deployer.builder().ssh(ssh).signingKeyFile(keyFile)
+        .sudoPasswords((h, u) -> SandboxUsers.OPERATOR_PASSWORD.toCharArray()).build();
+    StorePath first = SampleClosures.chain(seed()).app();
+    String nixConfBefore = host.exec("cat", "/etc/nix/nix.conf").orThrow().stdout();
+
+    assertThatThrownBy(() -> deployer.deployTo(host.destination(SandboxUsers.DEPLOY)).ensureKeys().copy(first)
+        .deploy())
+        .isInstanceOf(PrivilegeException.class)
+        .hasMessageContaining("as user deploy");
+    assertThat(host.exec("cat", "/etc/nix/nix.conf").orThrow().stdout()).isEqualTo(nixConfBefore);
+    assertThat(host.isValid(first)).isFalse();
+
+    DeploymentResult byOperator = deployer.deployTo(host.destination(SandboxUsers.OPERATOR)).ensureKeys()
+        .deploy();
+    long daemon = host.nixDaemonPid();
+    DeploymentResult byDeploy = deployer.deployTo(host.destination(SandboxUsers.DEPLOY)).ensureKeys()
+        .copy(first).deploy();
+
+    assertThat(byOperator.keys().orElseThrow().daemonRestarted()).isTrue();
+    assertThat(byOperator.copy()).isEmpty();
+    assertThat(byDeploy.keys().orElseThrow().alreadyInPlace()).isTrue();
+    assertThat(host.nixDaemonPid()).isEqualTo(daemon);
+    assertThat(host.isValid(first)).isTrue();
+  }
+
+  @Test
+  void aSigningKeyIsGeneratedOnFirstUseAndAnUntrustedOneIsExplained(@TempDir Path dir) {
+    Path keyFile = dir.resolve("fresh/signing-key.sec");
+    StorePath app = SampleClosures.chain(seed()).app();
+
+    assertThatThrownBy(() -> Deployer.builder().ssh(ssh).signingKeyFile(keyFile).build()
+        .deployTo(host.destination(SandboxUsers.DEPLOY)).copy(app).deploy())
+        .isInstanceOf(UntrustedSignatureException.class)
+        .hasMessageContaining("ensureKeys");
+    assertThat(Files.exists(keyFile)).isTrue();
+    assertThat(SigningKeyPair.load(keyFile).name()).endsWith("-nix-deploy-1");
+    assertThat(host.isValid(app)).isFalse();
   }
 
   @Test
@@ -141,9 +198,11 @@ class DeployerIT {
         .orThrow().stdout().strip());
 
     DeploymentResult result = Deployer.builder().ssh(ssh).build()
-        .deployFrom(host.destination(SandboxUsers.ROOT)).copy(built).deploy();
+        .deployFrom(host.destination(SandboxUsers.ADMIN)).ensureKeys().copy(built).deploy();
 
     assertThat(result.copy().orElseThrow().sent()).containsExactly(built);
+    assertThat(result.keys().orElseThrow().notes()).singleElement().asString()
+        .contains("checks no signatures");
     assertThat(Files.exists(Path.of(built.path()))).isTrue();
   }
 }

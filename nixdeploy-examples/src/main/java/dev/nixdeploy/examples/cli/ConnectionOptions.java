@@ -3,7 +3,9 @@ package dev.nixdeploy.examples.cli;
 import dev.nixdeploy.DeployListener;
 import dev.nixdeploy.Deployer;
 import dev.nixdeploy.HostKeyPolicy;
+import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.SshSettings;
+import java.io.Console;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +33,30 @@ final class ConnectionOptions {
       description = "Local secret key to sign paths with, instead of ~/.config/nix-deploy/signing-key.sec.")
   Path signingKey;
 
-  @Option(names = "--noSign", description = "Send paths unsigned (only a trusted user such as root accepts them).")
+  @Option(names = "--noSign", description = {
+      "Neither exchange keys nor sign: send paths as they are (only a user in the receiving",
+      "store's trusted-users, such as root, can add them)."})
   boolean noSign;
+
+  @Option(names = "--ask-sudo-password",
+      description = "Ask once, without echo, for the sudo password of hosts where sudo wants one.")
+  boolean askSudoPassword;
 
   @Option(names = {"-s", "--use-substitutes"},
       description = "Let the receiving host fetch what it can from its own binary caches first.")
   boolean useSubstitutes;
+
+  private static char[] promptForSudoPassword(String host, String user) {
+    Console console = System.console();
+    if (console == null) {
+      throw new NixDeployException("--ask-sudo-password needs a terminal to ask on, and there is none");
+    }
+    char[] password = console.readPassword("[sudo] password for %s on %s: ", user, host);
+    if (password == null) {
+      throw new NixDeployException("No sudo password was entered for " + user + " on " + host);
+    }
+    return password;
+  }
 
   SshSettings sshSettings() {
     SshSettings.Builder ssh = SshSettings.builder();
@@ -61,6 +81,9 @@ final class ConnectionOptions {
     }
     if (noSign) {
       builder.noSign();
+    }
+    if (askSudoPassword) {
+      builder.sudoPasswords(ConnectionOptions::promptForSudoPassword);
     }
     return builder.build();
   }

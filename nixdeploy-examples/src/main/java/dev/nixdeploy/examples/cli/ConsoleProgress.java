@@ -4,6 +4,7 @@ import dev.nixdeploy.Closure;
 import dev.nixdeploy.CopyResult;
 import dev.nixdeploy.DeployListener;
 import dev.nixdeploy.PathInfo;
+import dev.nixdeploy.PublicKey;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -23,6 +24,16 @@ final class ConsoleProgress implements DeployListener {
   ConsoleProgress(PrintWriter err, boolean everyPath) {
     this.err = err;
     this.everyPath = everyPath;
+  }
+
+  @Override
+  public synchronized void keyGenerated(String host, PublicKey key) {
+    line("[+] %s: generated signing key %s", host, key);
+  }
+
+  @Override
+  public synchronized void keyTrusted(String host, PublicKey key, boolean daemonRestarted) {
+    line("[+] %s: now trusts %s%s", host, key.name(), daemonRestarted ? " (nix-daemon restarted)" : "");
   }
 
   @Override

@@ -17,8 +17,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
         "Copy the closure of a store path to (--to) or from (--from) a host: only what it lacks,",
-        "every path signed with your key, over one SSH session. Without --path, the store path is",
-        "read from the first line of standard input (nix-build ... | nix-deploy path --to HOST)."})
+        "every path signed, over one SSH session. Keys are generated where missing and the",
+        "receiving store is made to trust the sender's key first (with sudo where needed), unless",
+        "--noSign. Without --path, the store path is read from the first line of standard input",
+        "(nix-build ... | nix-deploy path --to HOST)."})
 final class PathCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -37,6 +39,9 @@ final class PathCommand implements Callable<Integer> {
   public Integer call() {
     ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), root.verbose);
     Deployment plan = direction.plan(connection.deployer(progress));
+    if (!connection.noSign) {
+      plan = plan.ensureKeys();
+    }
     String given = path != null ? path : StorePathArgument.firstLine(System.in);
     StorePath storePath = StorePathArgument.resolve(given, direction.direction());
     plan.copy(storePath).deploy();

@@ -78,6 +78,30 @@ class PathCommandIT {
   }
 
   @Test
+  void byDefaultKeysAreGeneratedAndTrustedBeforeTheSignedCopy(@TempDir Path dir) {
+    SampleClosures.Chain chain = SampleClosures.chain(seed());
+    Path secret = dir.resolve("keys/signing-key.sec");
+    host.exec("rm", "-f", "/etc/nix/signing-key.sec", "/etc/nix/signing-key.pub").orThrow();
+    // Keys generated on first use are named after this machine: forget any earlier test's key of that name.
+    host.exec("sed", "-i", "/-nix-deploy-1:/d", "/etc/nix/nix.conf").orThrow();
+
+    Cli run = path(connection("--to", SandboxUsers.ADMIN + "@" + host.alias(), "--path", chain.app().path(),
+        "--signing-key", secret.toString()));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    SigningKeyPair key = SigningKeyPair.load(secret);
+    assertThat(run.err())
+        .contains("[+] local: generated signing key " + key.publicKey())
+        .contains("[+] " + SandboxUsers.ADMIN + "@" + host.alias() + ": generated signing key")
+        .contains("now trusts " + key.name() + " (nix-daemon restarted)")
+        .contains("sent 3 paths");
+    assertThat(host.exec("cat", "/etc/nix/nix.conf").orThrow().stdout())
+        .contains("extra-trusted-public-keys = " + key.publicKey());
+    assertThat(host.exec("test", "-f", "/etc/nix/signing-key.sec").exitCode()).isZero();
+    assertThat(chain.closure()).allMatch(host::isValid);
+  }
+
+  @Test
   void readsTheStorePathFromStandardInputAndSkipsWhatIsThere() {
     SampleClosures.Chain chain = SampleClosures.chain(seed());
     InputStream stdin = System.in;
