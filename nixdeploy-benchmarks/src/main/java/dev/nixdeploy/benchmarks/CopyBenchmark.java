@@ -38,14 +38,12 @@ import java.util.UUID;
 public final class CopyBenchmark {
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(30);
 
-  private final SandboxHosts hosts;
   private final SandboxHost host;
   private final Path sshConfig;
   private final SshSettings ssh;
   private final int repetitions;
 
   private CopyBenchmark(SandboxHosts hosts, Path sshConfig, int repetitions) {
-    this.hosts = hosts;
     this.host = hosts.host(0);
     this.sshConfig = sshConfig;
     this.ssh = SshSettings.builder().sshConfigFile(sshConfig).identityFile(hosts.identityFile())
@@ -60,6 +58,7 @@ public final class CopyBenchmark {
     int delayMillis = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     String seed = "bench-" + UUID.randomUUID().toString().substring(0, 8);
 
+    System.out.println("Load average at the start (1, 5, 15 min): " + loadAverage());
     System.out.printf("Building samples (seed %s): %d small files, %d MiB%n", seed, wideFiles, largeMiB);
     StorePath wide = SampleClosures.wide(seed, wideFiles);
     StorePath large = SampleClosures.ofSize(seed, largeMiB);
@@ -98,6 +97,7 @@ public final class CopyBenchmark {
       bench.measure(table, delayedName, tools, delayed, wide, true);
 
       printTable(table, List.of(wideName, largeName, noOpName, delayedName), tools);
+      System.out.println("Load average at the end (1, 5, 15 min): " + loadAverage());
     }
   }
 
@@ -211,6 +211,16 @@ public final class CopyBenchmark {
       out.append('\n');
     }
     System.out.println(out);
+  }
+
+  /** Other work on the machine skews the times: say how busy it was. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static Duration median(List<Duration> times) {
