@@ -541,6 +541,8 @@ public final class ServeClient implements AutoCloseable {
       process.waitFor(Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ConnectionLostException e) {
+      // The session died: nothing left to wait for, and closing must not hide the copy's own failure.
     }
     process.close();
   }
