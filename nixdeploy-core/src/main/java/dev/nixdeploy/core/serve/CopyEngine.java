@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class CopyEngine {
   private static final Logger log = LoggerFactory.getLogger(CopyEngine.class);
+  /**
+   * How many DumpStorePath requests the source may have queued: it then streams NARs back to back. Each
+   * request is under 300 bytes, so they fit in a pipe's or channel's buffer and never block us.
+   */
+  private static final int DUMPS_AHEAD = 64;
 
   private final @Nullable Function<PathInfo, Signature> signer;
   private final boolean substitute;
@@ -121,7 +126,13 @@ public final class CopyEngine {
       reader.setDaemon(true);
       reader.start();
       try {
+        int requested = 0;
         for (int i = 0; i < missing.size(); i++) {
+          if (requested - i < DUMPS_AHEAD / 2 && requested < missing.size()) {
+            int upTo = Math.min(missing.size(), i + DUMPS_AHEAD);
+            source.requestDumps(missing.subList(requested, upTo).stream().map(PathInfo::path).toList());
+            requested = upTo;
+          }
           drain(false);
           PathInfo info = signed(missing.get(i));
           sent[i] = info;

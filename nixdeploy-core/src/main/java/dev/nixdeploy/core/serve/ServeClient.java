@@ -2,6 +2,7 @@ package dev.nixdeploy.core.serve;
 
 import dev.nixdeploy.Closure;
 import dev.nixdeploy.Command;
+import dev.nixdeploy.ConnectionLostException;
 import dev.nixdeploy.CopyFailedException;
 import dev.nixdeploy.NarHash;
 import dev.nixdeploy.NixDeployException;
@@ -18,6 +19,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Queue;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -64,8 +67,10 @@ public final class ServeClient implements AutoCloseable {
   private final StderrTail stderr;
   private int serverVersion;
   private @Nullable DumpStream activeDump;
+  private final Queue<StorePath> requestedDumps = new ArrayDeque<>();
   private volatile boolean broken;
   private volatile boolean lostWhileSending;
+  private volatile @Nullable ConnectionLostException lostConnection;
 
   private ServeClient(String host, RemoteProcess process) {
     this.host = host;
@@ -169,6 +174,10 @@ public final class ServeClient implements AutoCloseable {
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
       return OptionalInt.empty();
+    } catch (ConnectionLostException gone) {
+      // The session itself died: there is no exit code to learn, but that is the reason to report.
+      lostConnection = gone;
+      return OptionalInt.empty();
     }
   }
 
@@ -194,7 +203,7 @@ public final class ServeClient implements AutoCloseable {
     try {
       out.writeLong(QUERY_VALID_PATHS).writeBool(lock).writeBool(substitute).writeStrings(paths).flush();
       return readPathSet();
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | ConnectionLostException e) {
       throw failure(doing, null, e);
     }
   }
@@ -216,7 +225,7 @@ public final class ServeClient implements AutoCloseable {
         PathInfo info = readPathInfo(StorePath.parse(path));
         infos.put(info.path(), info);
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | ConnectionLostException e) {
       throw failure("querying path infos", null, e);
     }
   }
@@ -255,7 +264,7 @@ public final class ServeClient implements AutoCloseable {
     try {
       out.writeLong(QUERY_CLOSURE).writeBool(includeOutputs).writeStrings(paths).flush();
       return readPathSet();
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | ConnectionLostException e) {
       throw failure("querying the closure", null, e);
     }
   }
@@ -288,22 +297,48 @@ public final class ServeClient implements AutoCloseable {
 
   /**
    * Asks for the NAR serialisation of a path. The returned stream gives exactly {@code narSize} bytes and
-   * must be read to its end before the next request on this client.
+   * must be read to its end before the next request on this client. If the path was requested ahead with
+   * {@link #requestDumps}, its answer is already on the way.
    *
    * @param path a valid path of this store
    * @param narSize its NAR size, from its info
    * @return the NAR bytes, read straight from the connection (nothing is buffered beyond a small window)
+   * @throws IllegalStateException if other paths were requested ahead of this one
    */
   public InputStream dumpStorePath(StorePath path, long narSize) {
-    ready();
-    try {
-      out.writeLong(DUMP_STORE_PATH).writeString(path.path()).flush();
-    } catch (IOException e) {
-      throw failure("asking for " + path, path, e);
+    readyForDump();
+    if (requestedDumps.isEmpty()) {
+      requestDumps(List.of(path));
+    }
+    StorePath next = requestedDumps.poll();
+    if (!path.equals(next)) {
+      throw new IllegalStateException("The NAR of " + next + " was requested from " + host
+          + " before that of " + path + "; read them in the order requested");
     }
     DumpStream dump = new DumpStream(path, narSize);
     activeDump = dump;
     return dump;
+  }
+
+  /**
+   * Sends DumpStorePath requests ahead, in one write, so that the store streams NARs back to back instead
+   * of waiting for each request: this saves a round trip per path. Until every requested NAR has been read
+   * with {@link #dumpStorePath}, in the same order, no other request may be made on this client.
+   *
+   * @param paths valid paths of this store
+   */
+  void requestDumps(List<StorePath> paths) {
+    readyForDump();
+    try {
+      for (StorePath path : paths) {
+        out.writeLong(DUMP_STORE_PATH).writeString(path.path());
+      }
+      out.flush();
+    } catch (IOException e) {
+      broken = true;
+      throw failure("asking for " + paths.get(0), paths.get(0), e);
+    }
+    requestedDumps.addAll(paths);
   }
 
   /**
@@ -422,7 +457,7 @@ public final class ServeClient implements AutoCloseable {
       if (reply != 1) {
         throw new WireInput.ProtocolException("AddToStoreNar answered " + reply + " instead of 1");
       }
-    } catch (IOException e) {
+    } catch (IOException | ConnectionLostException e) {
       broken = true;
       throw failure("adding " + path, path, e);
     }
@@ -445,6 +480,14 @@ public final class ServeClient implements AutoCloseable {
   }
 
   private void ready() {
+    if (!requestedDumps.isEmpty()) {
+      throw new IllegalStateException("NARs requested from " + host + " are still to be read: "
+          + requestedDumps.peek());
+    }
+    readyForDump();
+  }
+
+  private void readyForDump() {
     if (broken) {
       throw new IllegalStateException("The connection to " + host + " broke during an earlier transfer;"
           + " open a new one");
@@ -465,6 +508,14 @@ public final class ServeClient implements AutoCloseable {
       return new UntrustedSignatureException(host, path, err);
     }
     String said = err.isEmpty() ? "" : " The host said: " + err;
+    ConnectionLostException gone = cause instanceof ConnectionLostException c ? c : lostConnection;
+    if (gone != null) {
+      if (gone != cause) {
+        gone.addSuppressed(cause);
+      }
+      return new CopyFailedException(host, path, "Failed " + doing + " on " + host + ": "
+          + gone.getMessage() + said, gone);
+    }
     String how = exit.isPresent() ? " (nix-store exited with code " + exit.getAsInt() + ")" : "";
     return new CopyFailedException(host, path, "Failed " + doing + " on " + host + ": "
         + cause.getMessage() + how + "." + said, cause);
@@ -490,6 +541,8 @@ public final class ServeClient implements AutoCloseable {
       process.waitFor(Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ConnectionLostException e) {
+      // The session died: nothing left to wait for, and closing must not hide the copy's own failure.
     }
     process.close();
   }
@@ -529,7 +582,7 @@ public final class ServeClient implements AutoCloseable {
         int n = in.readSome(b, off, (int) Math.min(len, remaining));
         remaining -= n;
         return n;
-      } catch (IOException e) {
+      } catch (IOException | ConnectionLostException e) {
         broken = true;
         throw failure("sending the NAR of " + path + " (" + (narSize - remaining) + " of " + narSize
             + " bytes read)", path, e);

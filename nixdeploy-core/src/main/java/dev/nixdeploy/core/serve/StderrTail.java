@@ -1,5 +1,6 @@
 package dev.nixdeploy.core.serve;
 
+import dev.nixdeploy.ConnectionLostException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +30,8 @@ final class StderrTail {
       while ((n = stderr.read(buffer)) >= 0) {
         append(buffer, n);
       }
-    } catch (IOException e) {
-      // The stream closed under us: keep what we have.
+    } catch (IOException | ConnectionLostException e) {
+      // The stream closed or the session died under us: keep what we have.
     }
   }
 

@@ -13,13 +13,10 @@ import dev.nixdeploy.PathInfo;
 import dev.nixdeploy.Signature;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.core.local.LocalTransport;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,17 +149,9 @@ class CopyEngineIT {
     String seed = LocalNix.seed();
     StorePath big = LocalNix.build(LocalNix.derivation("big-" + seed,
         "/usr/bin/head -c 209715200 /dev/urandom > $out"));
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-        CopyMain.class.getName(), store.toString(), big.path()).redirectErrorStream(true).start();
-    try {
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-      assertThat(p.exitValue()).as(output).isZero();
-      assertThat(output).contains("sent 1 ");
-    } finally {
-      p.destroyForcibly();
-    }
+    SmallHeapJvm.Result run = SmallHeapJvm.run("64m", CopyMain.class, "store", store.toString(), big.path());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("sent 1 ");
     try (ServeClient from = localStore(); ServeClient to = chrootStore()) {
       assertThat(to.queryPathInfos(List.of(big)).get(big).narHash())
           .isEqualTo(from.queryPathInfos(List.of(big)).get(big).narHash());

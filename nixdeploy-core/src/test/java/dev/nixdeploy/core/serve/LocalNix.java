@@ -52,6 +52,12 @@ final class LocalNix {
     return out;
   }
 
+  /** @return the closure of {@code root} in the local store, {@code root} included */
+  static List<StorePath> closure(StorePath root) {
+    return run("nix-store", "--query", "--requisites", root.path()).stdout().lines().map(String::strip)
+        .filter(line -> !line.isEmpty()).map(StorePath::parse).toList();
+  }
+
   static Path newStore() throws IOException {
     return Files.createTempDirectory("nixdeploy-store-");
   }
