@@ -1,6 +1,7 @@
 package dev.nixdeploy.testing;
 
 import dev.nixdeploy.NixDeployException;
+import dev.nixdeploy.SshSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -166,6 +167,18 @@ public final class SandboxHosts implements AutoCloseable {
    */
   public String sshOptions() {
     return "-F " + sshConfig();
+  }
+
+  /**
+   * How nix-deploy reaches these hosts: {@link #sshConfig()}, {@link #identityFile()},
+   * {@link #knownHostsFile()} (strict checking), and no ssh agent, so that a developer's agent keys play
+   * no part. Deploy to {@code host.destination(user)} with them.
+   *
+   * @return settings for {@code Deployer.builder().ssh(…)} or {@code SshTransports.connect}
+   */
+  public SshSettings sshSettings() {
+    return SshSettings.builder().sshConfigFile(sshConfig()).identityFile(identityFile())
+        .knownHostsFile(knownHostsFile()).useAgent(false).build();
   }
 
   /** The directory holding everything of these hosts, for tests of the harness. */

@@ -18,36 +18,29 @@ import dev.nixdeploy.UntrustedSignatureException;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The fluent API end to end: one plan, one SSH session, real Nix on both sides. */
+@SandboxTest
 class DeployerIT {
   private static SandboxHosts hosts;
   private static SandboxHost host;
   private static SshSettings ssh;
 
   @BeforeAll
-  static void startHost() {
-    hosts = SandboxHosts.start(1);
+  static void startHost(SandboxHosts sandbox) {
+    hosts = sandbox;
     host = hosts.host(0);
-    ssh = SshSettings.builder().sshConfigFile(hosts.sshConfig()).identityFile(hosts.identityFile())
-        .knownHostsFile(hosts.knownHostsFile()).useAgent(false).build();
-  }
-
-  @AfterAll
-  static void stopHost() {
-    if (hosts != null) {
-      hosts.close();
-    }
+    ssh = hosts.sshSettings();
   }
 
   private static String seed() {

@@ -13,32 +13,25 @@ import dev.nixdeploy.Transport;
 import dev.nixdeploy.core.ssh.SshTransports;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Becoming root on a real host over ssh, as each kind of sandbox user. */
+@SandboxTest
 class RootAccessIT {
   private static SandboxHosts hosts;
   private static SandboxHost host;
   private static SshSettings ssh;
 
   @BeforeAll
-  static void startHost() {
-    hosts = SandboxHosts.start(1);
+  static void startHost(SandboxHosts sandbox) {
+    hosts = sandbox;
     host = hosts.host(0);
-    ssh = SshSettings.builder().sshConfigFile(hosts.sshConfig()).identityFile(hosts.identityFile())
-        .knownHostsFile(hosts.knownHostsFile()).useAgent(false).build();
-  }
-
-  @AfterAll
-  static void stopHost() {
-    if (hosts != null) {
-      hosts.close();
-    }
+    ssh = hosts.sshSettings();
   }
 
   private static Transport connect(String user) {

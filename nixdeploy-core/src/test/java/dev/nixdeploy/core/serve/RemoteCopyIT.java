@@ -14,31 +14,24 @@ import dev.nixdeploy.core.local.LocalTransport;
 import dev.nixdeploy.core.ssh.SshTransports;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Copies to and from a throw-away Nix host over real ssh, as root and as the untrusted deploy user. */
+@SandboxTest
 class RemoteCopyIT {
   private static SandboxHosts hosts;
   private static SandboxHost host;
   private static SshSettings ssh;
 
   @BeforeAll
-  static void startHost() {
-    hosts = SandboxHosts.start(1);
+  static void startHost(SandboxHosts sandbox) {
+    hosts = sandbox;
     host = hosts.host(0);
-    ssh = SshSettings.builder().sshConfigFile(hosts.sshConfig()).identityFile(hosts.identityFile())
-        .knownHostsFile(hosts.knownHostsFile()).useAgent(false).build();
-  }
-
-  @AfterAll
-  static void stopHost() {
-    if (hosts != null) {
-      hosts.close();
-    }
+    ssh = hosts.sshSettings();
   }
 
   private static CopyResult copyTo(String user, CopyEngine engine, StorePath root) {

@@ -17,12 +17,12 @@ import dev.nixdeploy.testing.ExecResult;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * Real failures over real ssh: the target's sshd dies in the middle of a copy, and a JVM with 64 MiB of
  * heap copies a wide closure and a 200 MiB path.
  */
+@SandboxTest
 class SshCopyResilienceIT {
   private static final String DESTINATION = SandboxUsers.DEPLOY;
   private static SandboxHosts hosts;
@@ -38,22 +39,14 @@ class SshCopyResilienceIT {
   private static TestSigner signer;
 
   @BeforeAll
-  static void startHost() {
-    hosts = SandboxHosts.start(1);
+  static void startHost(SandboxHosts sandbox) {
+    hosts = sandbox;
     host = hosts.host(0);
-    ssh = SshSettings.builder().sshConfigFile(hosts.sshConfig()).identityFile(hosts.identityFile())
-        .knownHostsFile(hosts.knownHostsFile()).useAgent(false).build();
+    ssh = hosts.sshSettings();
     signer = new TestSigner("failure-it-" + LocalNix.seed());
     host.exec("sh", "-c", "echo \"extra-trusted-public-keys = $1\" >> /etc/nix/nix.conf", "sh",
         signer.publicKeyText()).orThrow();
     host.restartNixDaemon();
-  }
-
-  @AfterAll
-  static void stopHost() {
-    if (hosts != null) {
-      hosts.close();
-    }
   }
 
   private static CopyResult copy(CopyEngine engine, StorePath root) {

@@ -26,6 +26,7 @@ import dev.nixdeploy.testing.ExecResult;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Key exchange against real hosts over ssh: sandbox-0 is the target; sandbox-1 stands in for the
  * deploying machine where a non-root receiver is needed ({@code --from}).
  */
+@SandboxTest(hosts = 2)
 class KeyExchangeIT {
   private static final String CONF = "/etc/nix/nix.conf";
   private static final SudoPasswordSource NO_PASSWORD = (h, u) -> {
@@ -65,20 +66,12 @@ class KeyExchangeIT {
   private Path secretKeyFile;
 
   @BeforeAll
-  static void startHosts() {
-    hosts = SandboxHosts.start(2);
+  static void startHosts(SandboxHosts sandbox) {
+    hosts = sandbox;
     target = hosts.host(0);
     receiver = hosts.host(1);
-    ssh = SshSettings.builder().sshConfigFile(hosts.sshConfig()).identityFile(hosts.identityFile())
-        .knownHostsFile(hosts.knownHostsFile()).useAgent(false).build();
+    ssh = hosts.sshSettings();
     originalConf = target.exec("cat", CONF).orThrow().stdout();
-  }
-
-  @AfterAll
-  static void stopHosts() {
-    if (hosts != null) {
-      hosts.close();
-    }
   }
 
   @BeforeEach

@@ -8,17 +8,18 @@ import dev.nixdeploy.testing.ExecResult;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The packaged {@code nix-deploy.jar}, run as users run it: {@code java -jar}. */
+@SandboxTest
 class JarIT {
   private static final Path JAR = Path.of("target", "nix-deploy.jar");
   private static SandboxHosts hosts;
@@ -29,13 +30,6 @@ class JarIT {
     assertThat(JAR).as("built by the package phase").exists();
     hosts = SandboxHosts.start(1);
     host = hosts.host(0);
-  }
-
-  @AfterAll
-  static void stopHost() {
-    if (hosts != null) {
-      hosts.close();
-    }
   }
 
   private static ExecResult java(String... args) {

@@ -7,6 +7,7 @@ import dev.nixdeploy.StorePath;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -16,27 +17,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nix-deploy path} against a real host, as a person would run it. */
+@SandboxTest
 class PathCommandIT {
   private static SandboxHosts hosts;
   private static SandboxHost host;
 
   @BeforeAll
-  static void startHost() {
-    hosts = SandboxHosts.start(1);
+  static void startHost(SandboxHosts sandbox) {
+    hosts = sandbox;
     host = hosts.host(0);
-  }
-
-  @AfterAll
-  static void stopHost() {
-    if (hosts != null) {
-      hosts.close();
-    }
   }
 
   private static String seed() {
