@@ -84,4 +84,46 @@ public interface DeployListener {
    * @param daemonRestarted whether its nix-daemon was restarted to read the change
    */
   default void keyTrusted(String host, PublicKey key, boolean daemonRestarted) {}
+
+  /**
+   * An activation starts: nothing on the host has changed yet.
+   *
+   * @param host the host
+   * @param system the system closure
+   * @param mode the action
+   */
+  default void activationStarted(String host, StorePath system, ActivationMode mode) {}
+
+  /**
+   * The activation printed a line (profile changes, {@code switch-to-configuration} output, rollback).
+   * Lines arrive while the connection lives; after a reconnect, the ones missed follow.
+   *
+   * @param host the host
+   * @param line one line, without its line break
+   */
+  default void activationOutput(String host, String line) {}
+
+  /**
+   * The host went back to the previous system, because the activation failed or was not confirmed.
+   *
+   * @param host the host
+   * @param rollback why, and what was restored
+   */
+  default void rolledBack(String host, ActivationResult.Rollback rollback) {}
+
+  /**
+   * The host reboots into the new system; nix-deploy now waits for it to answer again.
+   *
+   * @param host the host
+   */
+  default void rebooting(String host) {}
+
+  /**
+   * The activation is over, successful or not; a failure is then thrown as an
+   * {@link ActivationException} carrying the same result.
+   *
+   * @param host the host
+   * @param result what the activation did
+   */
+  default void activationFinished(String host, ActivationResult result) {}
 }

@@ -89,6 +89,7 @@ public final class SandboxHost {
     write(dir.resolve("local-upper/sbin/systemctl"), resource("systemctl"), "rwxr-xr-x");
     Files.createDirectories(dir.resolve("local-upper/bin"));
     Files.createSymbolicLink(dir.resolve("local-upper/bin/systemctl"), Path.of("../sbin/systemctl"));
+    write(dir.resolve("local-upper/sbin/reboot"), resource("reboot"), "rwxr-xr-x");
     write(dir.resolve("host-init"), resource("host-init"), "rwxr-xr-x");
     String publicKey = SshKeys.generate(etc.resolve("ssh/ssh_host_ed25519_key"), "root@" + alias);
     return new SandboxHost(alias, dir, sshConfig, publicKey);
@@ -356,6 +357,18 @@ public final class SandboxHost {
       return List.of();
     }
     return read(log).lines().filter(line -> !line.isBlank()).map(Activation::parse).toList();
+  }
+
+  /**
+   * How often the host "rebooted": its {@code reboot} shim (in {@code /usr/local/sbin}, for root) cannot
+   * reboot, so a second after it is called it ends sshd and every ssh session, points
+   * {@code /run/booted-system} at the system profile's target (as NixOS does at boot) and starts sshd again.
+   *
+   * @return the systems booted, oldest first; empty if the host never rebooted
+   */
+  public List<String> reboots() {
+    Path log = dir.resolve("state/reboots.log");
+    return Files.exists(log) ? read(log).lines().filter(l -> !l.isBlank()).toList() : List.of();
   }
 
   /** The host's directory on this machine, for tests of the harness. */

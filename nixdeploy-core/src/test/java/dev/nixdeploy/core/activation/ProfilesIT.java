@@ -1,0 +1,96 @@
+package dev.nixdeploy.core.activation;
+
+import static dev.nixdeploy.core.activation.ActivationHosts.connect;
+import static dev.nixdeploy.core.activation.ActivationHosts.copyAsRoot;
+import static dev.nixdeploy.core.activation.ActivationHosts.seed;
+import static dev.nixdeploy.core.activation.ActivationHosts.target;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nixdeploy.PrivilegeException;
+import dev.nixdeploy.ProfileUpdate;
+import dev.nixdeploy.SshSettings;
+import dev.nixdeploy.Transport;
+import dev.nixdeploy.testing.SampleClosures;
+import dev.nixdeploy.testing.SandboxHost;
+import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxUsers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Path deploys with a profile: nix-env --set on the host, as the login user or as root. */
+class ProfilesIT {
+  private static SandboxHosts hosts;
+  private static SandboxHost host;
+  private static SshSettings ssh;
+
+  @BeforeAll
+  static void startHost() {
+    hosts = SandboxHosts.start(1);
+    host = hosts.host(0);
+    ssh = ActivationHosts.ssh(hosts);
+  }
+
+  @AfterAll
+  static void stopHost() {
+    if (hosts != null) {
+      hosts.close();
+    }
+  }
+
+  @Test
+  void aProfileInTheSystemDirectoryIsSetAsRootThroughSudo() {
+    String seed = seed("profile");
+    SampleClosures.Chain one = SampleClosures.chain(seed + "-1");
+    SampleClosures.Chain two = SampleClosures.chain(seed + "-2");
+    copyAsRoot(host, ssh, one.app(), two.app());
+
+    try (Transport t = connect(host, ssh, SandboxUsers.ADMIN)) {
+      ProfileUpdate first = Profiles.set(t, one.app(), seed, Profiles.DEFAULT_DIRECTORY, false, null);
+      ProfileUpdate second = Profiles.set(t, two.app(), seed, Profiles.DEFAULT_DIRECTORY + "/", true, null);
+
+      assertThat(first.profile()).isEqualTo("/nix/var/nix/profiles/" + seed);
+      assertThat(first.generationBefore()).isEmpty();
+      assertThat(first.generationAfter()).isEqualTo(1);
+      assertThat(second.generationBefore()).hasValue(1);
+      assertThat(second.generationAfter()).isEqualTo(2);
+    }
+    assertThat(target(host, "/nix/var/nix/profiles/" + seed)).isEqualTo(two.app().path());
+  }
+
+  @Test
+  void aUserWithoutSudoSetsAProfileItMayWriteAndIsRefusedOneItMayNot() {
+    String seed = seed("userprofile");
+    SampleClosures.Chain chain = SampleClosures.chain(seed);
+    copyAsRoot(host, ssh, chain.app());
+    String dir = "/home/deploy/.local/state/nix/profiles";
+
+    try (Transport t = connect(host, ssh, SandboxUsers.DEPLOY)) {
+      ProfileUpdate u = Profiles.set(t, chain.app(), seed, dir, false, null);
+
+      assertThat(u.generationAfter()).isEqualTo(1);
+      assertThatThrownBy(() -> Profiles.set(t, chain.app(), seed, Profiles.DEFAULT_DIRECTORY, false, null))
+          .isInstanceOf(PrivilegeException.class);
+    }
+    assertThat(target(host, dir + "/" + seed)).isEqualTo(chain.app().path());
+    assertThat(host.exec("stat", "-c", "%U", dir + "/" + seed + "-1-link").orThrow().stdout().strip())
+        .isEqualTo(SandboxUsers.DEPLOY);
+    assertThat(target(host, Profiles.DEFAULT_DIRECTORY + "/" + seed)).isEmpty();
+  }
+
+  @Test
+  void hostileNamesAndDirectoriesAreRefusedBeforeConnecting() {
+    SampleClosures.Chain chain = SampleClosures.chain(seed("hostile"));
+    try (Transport t = connect(host, ssh, SandboxUsers.ROOT)) {
+      for (String name : new String[] {"../etc", "a/b", "..", "-rf", "x y", "$(id)", ""}) {
+        assertThatThrownBy(() -> Profiles.set(t, chain.app(), name, Profiles.DEFAULT_DIRECTORY, false, null))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("profileName");
+      }
+      for (String dir : new String[] {"relative", "/nix/../etc", "/a/./b", "/a b", "/-x", "//"}) {
+        assertThatThrownBy(() -> Profiles.set(t, chain.app(), "ok", dir, false, null))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("profilePath");
+      }
+    }
+  }
+}

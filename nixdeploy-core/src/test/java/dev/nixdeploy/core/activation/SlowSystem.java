@@ -1,0 +1,32 @@
+package dev.nixdeploy.core.activation;
+
+import dev.nixdeploy.StorePath;
+import dev.nixdeploy.testing.Command;
+
+/** A system whose switch-to-configuration takes two seconds, then leaves /run/SEED.done with its action. */
+final class SlowSystem {
+  private SlowSystem() {}
+
+  static StorePath build(String seed) {
+    String expression = """
+        let script = ''
+        #!/bin/sh
+        echo slow activation starts
+        sleep 2
+        echo "$1" > /run/%1$s.done
+        echo slow activation done
+        '';
+        in builtins.derivation {
+          name = "nixos-system-slow-%1$s";
+          system = builtins.currentSystem;
+          builder = "/bin/sh";
+          PATH = "/usr/bin:/bin";
+          inherit script;
+          args = [ "-c" "mkdir -p $out/bin; printf '%%s' \\"$script\\" > $out/bin/switch-to-configuration; chmod 755 $out/bin/switch-to-configuration" ];
+        }
+        """.formatted(seed);
+    String out = Command.of("nix-build", "--no-out-link", "--option", "substituters", "", "-E", expression)
+        .run().orThrow().stdout().strip();
+    return StorePath.parse(out);
+  }
+}
