@@ -11,7 +11,7 @@ import dev.nixdeploy.core.local.LocalTransport;
 import dev.nixdeploy.core.serve.CopyEngine;
 import dev.nixdeploy.core.serve.ServeClient;
 import dev.nixdeploy.core.ssh.SshTransports;
-import dev.nixdeploy.testing.Command;
+import dev.nixdeploy.testing.LocalCommand;
 import dev.nixdeploy.testing.ExecResult;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
@@ -128,7 +128,7 @@ public final class CopyBenchmark {
 
   private Tool nixCopyClosure(String user) {
     return new Tool("nix-copy-closure (" + user + ")", (alias, root) -> {
-      ExecResult r = Command.of("nix-copy-closure", "--to", user + "@" + alias, root.path())
+      ExecResult r = LocalCommand.of("nix-copy-closure", "--to", user + "@" + alias, root.path())
           .withEnv("NIX_SSHOPTS", "-F " + sshConfig).withTimeout(COMMAND_TIMEOUT).run();
       r.orThrow();
     });

@@ -47,7 +47,7 @@ public final class SandboxDemo {
       say("Built two sample closures locally:%n  %s%n  %s", first, second);
 
       say("%nThe problem: user 'deploy' is not in the host's trusted-users, so plain nix-copy-closure fails:");
-      ExecResult refused = dev.nixdeploy.testing.Command.of("nix-copy-closure", "--to",
+      ExecResult refused = dev.nixdeploy.testing.LocalCommand.of("nix-copy-closure", "--to",
           SandboxUsers.DEPLOY + "@" + host.alias(), first.path())
           .withEnv("NIX_SSHOPTS", hosts.sshOptions()).run();
       System.out.println(indent(lineWith(refused.stderr(), "lacks a valid signature")));

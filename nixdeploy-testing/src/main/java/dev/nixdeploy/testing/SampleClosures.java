@@ -97,7 +97,7 @@ public final class SampleClosures {
   }
 
   private static List<StorePath> build(String expression) {
-    ExecResult result = Command.of("nix-build", "--no-out-link", "--option", "substituters", "",
+    ExecResult result = LocalCommand.of("nix-build", "--no-out-link", "--option", "substituters", "",
             "--option", "sandbox", "false", "--option", "build-users-group", "", "-E", expression)
         .withTimeout(BUILD_TIMEOUT)
         .run();

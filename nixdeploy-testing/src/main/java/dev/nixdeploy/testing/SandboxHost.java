@@ -249,10 +249,10 @@ public final class SandboxHost {
    *
    * @param user an account of the host, see {@link SandboxUsers}
    * @param remoteCommand a shell command line, for example {@code "sudo -n true"}
-   * @return the command, to be {@link Command#run() run}, possibly {@link Command#withStdin with input}
+   * @return the command, to be {@link LocalCommand#run() run}, possibly {@link LocalCommand#withStdin with input}
    */
-  public Command ssh(String user, String remoteCommand) {
-    return Command.of("ssh", "-F", sshConfig.toString(), destination(user), "--", remoteCommand);
+  public LocalCommand ssh(String user, String remoteCommand) {
+    return LocalCommand.of("ssh", "-F", sshConfig.toString(), destination(user), "--", remoteCommand);
   }
 
   /**
@@ -282,14 +282,14 @@ public final class SandboxHost {
     return inside(command).run();
   }
 
-  private Command inside(List<String> argv) {
+  private LocalCommand inside(List<String> argv) {
     if (namespace == null) {
       throw new IllegalStateException("sandbox host " + alias + " is not running");
     }
     List<String> command = new ArrayList<>(List.of(
         "nsenter", "--target", Long.toString(initPid), "--mount", "--uts", "--pid", "--wd=/", "--"));
     command.addAll(argv);
-    return Command.of(command).withOnlyEnv(ROOT_ENVIRONMENT);
+    return LocalCommand.of(command).withOnlyEnv(ROOT_ENVIRONMENT);
   }
 
   /**

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (SandboxHosts hosts = SandboxHosts.start(2)) {
  *   SandboxHost host = hosts.host(0);
- *   Command.of("nix-copy-closure", "--to", host.destination(SandboxUsers.ROOT), path.path())
+ *   LocalCommand.of("nix-copy-closure", "--to", host.destination(SandboxUsers.ROOT), path.path())
  *       .withEnv("NIX_SSHOPTS", hosts.sshOptions())
  *       .run().orThrow();
  *   assertThat(host.isValid(path)).isTrue();

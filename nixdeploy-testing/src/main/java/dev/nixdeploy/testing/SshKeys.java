@@ -19,7 +19,7 @@ final class SshKeys {
    * @return the public key line
    */
   static String generate(Path privateKey, String comment) {
-    Command.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", privateKey.toString())
+    LocalCommand.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", privateKey.toString())
         .run().orThrow();
     return readPublicKey(privateKey);
   }

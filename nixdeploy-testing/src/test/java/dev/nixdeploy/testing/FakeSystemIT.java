@@ -24,7 +24,7 @@ class FakeSystemIT {
   }
 
   private static void copy(SandboxHosts hosts, StorePath path) {
-    Command.of("nix-copy-closure", "--to", hosts.host(0).destination(SandboxUsers.ROOT), path.path())
+    LocalCommand.of("nix-copy-closure", "--to", hosts.host(0).destination(SandboxUsers.ROOT), path.path())
         .withEnv("NIX_SSHOPTS", hosts.sshOptions())
         .run().orThrow();
   }

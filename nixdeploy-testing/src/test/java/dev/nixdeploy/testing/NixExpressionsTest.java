@@ -58,7 +58,7 @@ class NixExpressionsTest {
     // This machine is no sandbox host: either /etc/NIXOS or the host's state directory is missing.
     Path script = dir.resolve("switch-to-configuration");
     Files.writeString(script, "system=/nix/store/x\n" + NixExpressions.switchToConfiguration(FakeSystem.WORKING));
-    ExecResult r = Command.of("/bin/sh", script.toString(), "switch").run();
+    ExecResult r = LocalCommand.of("/bin/sh", script.toString(), "switch").run();
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.stderr()).containsAnyOf("/etc/NIXOS is missing", "runs on sandbox hosts only");
   }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Builds in this machine's store; needs Nix, not sandbox hosts. */
 class SampleClosuresIT {
   private static String query(String... argv) {
-    return Command.of(argv).run().orThrow().stdout();
+    return LocalCommand.of(argv).run().orThrow().stdout();
   }
 
   @Test

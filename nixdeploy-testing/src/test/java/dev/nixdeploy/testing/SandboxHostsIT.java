@@ -16,7 +16,7 @@ class SandboxHostsIT {
   }
 
   private ExecResult copy(String user, SandboxHost host, StorePath path) {
-    return Command.of("nix-copy-closure", "--to", host.destination(user), path.path())
+    return LocalCommand.of("nix-copy-closure", "--to", host.destination(user), path.path())
         .withEnv("NIX_SSHOPTS", hosts.sshOptions())
         .run();
   }
@@ -39,7 +39,7 @@ class SandboxHostsIT {
 
     assertThat(hosts.host(0).isValid(inside)).isTrue();
     assertThat(hosts.host(1).isValid(inside)).isFalse();
-    assertThat(Command.of("nix-store", "--check-validity", inside.path()).run().succeeded()).isFalse();
+    assertThat(LocalCommand.of("nix-store", "--check-validity", inside.path()).run().succeeded()).isFalse();
     assertThat(Files.exists(Path.of(inside.path()))).isFalse();
   }
 
@@ -77,12 +77,12 @@ class SandboxHostsIT {
   @Test
   void knownHostsAndFingerprintMatchTheHostKey() {
     for (SandboxHost host : hosts.hosts()) {
-      ExecResult scanned = Command.of("ssh-keyscan", "-t", "ed25519", "-p", Integer.toString(host.sshPort()),
+      ExecResult scanned = LocalCommand.of("ssh-keyscan", "-t", "ed25519", "-p", Integer.toString(host.sshPort()),
           host.address()).run().orThrow();
       String line = scanned.stdout().lines().filter(l -> !l.startsWith("#")).findFirst().orElseThrow();
       assertThat(SshKeys.fingerprint(line.substring(line.indexOf(' ') + 1)))
           .isEqualTo(host.hostKeyFingerprint());
-      ExecResult known = Command.of("ssh-keygen", "-F", "[127.0.0.1]:" + host.sshPort(), "-f",
+      ExecResult known = LocalCommand.of("ssh-keygen", "-F", "[127.0.0.1]:" + host.sshPort(), "-f",
           hosts.knownHostsFile().toString()).run();
       assertThat(known.stdout()).contains(host.hostPublicKey().split(" ")[1]);
     }

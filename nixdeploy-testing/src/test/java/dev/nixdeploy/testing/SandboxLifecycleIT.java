@@ -104,7 +104,7 @@ class SandboxLifecycleIT {
       assertThat(Processes.withCommandLineContaining(root)).isEmpty();
     } finally {
       // A killed JVM cannot delete its files.
-      Command.of("rm", "-rf", root).run().orThrow();
+      LocalCommand.of("rm", "-rf", root).run().orThrow();
     }
   }
 

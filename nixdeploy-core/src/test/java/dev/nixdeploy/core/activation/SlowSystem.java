@@ -1,7 +1,7 @@
 package dev.nixdeploy.core.activation;
 
 import dev.nixdeploy.StorePath;
-import dev.nixdeploy.testing.Command;
+import dev.nixdeploy.testing.LocalCommand;
 
 /** A system whose switch-to-configuration takes two seconds, then leaves /run/SEED.done with its action. */
 final class SlowSystem {
@@ -25,7 +25,7 @@ final class SlowSystem {
           args = [ "-c" "mkdir -p $out/bin; printf '%%s' \\"$script\\" > $out/bin/switch-to-configuration; chmod 755 $out/bin/switch-to-configuration" ];
         }
         """.formatted(seed);
-    String out = Command.of("nix-build", "--no-out-link", "--option", "substituters", "", "-E", expression)
+    String out = LocalCommand.of("nix-build", "--no-out-link", "--option", "substituters", "", "-E", expression)
         .run().orThrow().stdout().strip();
     return StorePath.parse(out);
   }

@@ -3,7 +3,7 @@ package dev.nixdeploy.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nixdeploy.StorePath;
-import dev.nixdeploy.testing.Command;
+import dev.nixdeploy.testing.LocalCommand;
 import dev.nixdeploy.testing.ExecResult;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
@@ -36,7 +36,7 @@ class JarIT {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> argv = new ArrayList<>(List.of(javaBin, "-jar", JAR.toString()));
     argv.addAll(List.of(args));
-    return Command.of(argv).run();
+    return LocalCommand.of(argv).run();
   }
 
   @Test

@@ -12,24 +12,24 @@ import org.junit.jupiter.api.Test;
 class CommandTest {
   @Test
   void capturesExitCodeAndBothOutputs() {
-    ExecResult r = Command.of("/bin/sh", "-c", "echo out; echo err >&2; exit 7").run();
+    ExecResult r = LocalCommand.of("/bin/sh", "-c", "echo out; echo err >&2; exit 7").run();
     assertThat(r).isEqualTo(new ExecResult(7, "out\n", "err\n"));
   }
 
   @Test
   void passesArgumentsWithoutShell() {
-    ExecResult r = Command.of("/bin/sh", "-c", "printf '%s|' \"$@\"", "sh", "a b", "$HOME", "*").run();
+    ExecResult r = LocalCommand.of("/bin/sh", "-c", "printf '%s|' \"$@\"", "sh", "a b", "$HOME", "*").run();
     assertThat(r.stdout()).isEqualTo("a b|$HOME|*|");
   }
 
   @Test
   void feedsStdin() {
-    assertThat(Command.of("cat").withStdin("password\n").run().stdout()).isEqualTo("password\n");
+    assertThat(LocalCommand.of("cat").withStdin("password\n").run().stdout()).isEqualTo("password\n");
   }
 
   @Test
   void setsAndRemovesVariables() {
-    Command env = Command.of("env");
+    LocalCommand env = LocalCommand.of("env");
     assertThat(env.withEnv("NIXDEPLOY_A", "1").run().stdout().lines()).contains("NIXDEPLOY_A=1");
     assertThat(env.withEnv("NIXDEPLOY_A", "1").withoutEnv("NIXDEPLOY_A").run().stdout())
         .doesNotContain("NIXDEPLOY_A");
@@ -38,7 +38,7 @@ class CommandTest {
 
   @Test
   void isImmutable() {
-    Command base = Command.of("/bin/sh", "-c", "echo ${A-unset}");
+    LocalCommand base = LocalCommand.of("/bin/sh", "-c", "echo ${A-unset}");
     base.withEnv("A", "1");
     assertThat(base.run().stdout()).isEqualTo("unset\n");
     assertThat(base.argv()).isEqualTo(List.of("/bin/sh", "-c", "echo ${A-unset}"));
@@ -46,21 +46,21 @@ class CommandTest {
 
   @Test
   void killsACommandThatOutlivesItsTimeout() {
-    Command slow = Command.of("sleep", "30").withTimeout(Duration.ofMillis(200));
+    LocalCommand slow = LocalCommand.of("sleep", "30").withTimeout(Duration.ofMillis(200));
     assertThatThrownBy(slow::run).isInstanceOf(NixDeployException.class).hasMessageContaining("timed out");
   }
 
   @Test
   void reportsAProgramThatCannotStart() {
-    assertThatThrownBy(() -> Command.of("/nonexistent/program").run())
+    assertThatThrownBy(() -> LocalCommand.of("/nonexistent/program").run())
         .isInstanceOf(NixDeployException.class)
         .hasMessageContaining("cannot start [/nonexistent/program]");
   }
 
   @Test
   void rejectsEmptyArgvAndBadTimeouts() {
-    assertThatThrownBy(() -> Command.of()).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Command.of("true").withTimeout(Duration.ZERO))
+    assertThatThrownBy(() -> LocalCommand.of()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LocalCommand.of("true").withTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

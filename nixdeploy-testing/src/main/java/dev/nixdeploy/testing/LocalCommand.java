@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * every {@code with…} method returns a changed copy, so a configured command can be run many times.
  *
  * <pre>{@code
- * ExecResult r = Command.of("nix-copy-closure", "--to", host.destination(SandboxUsers.ROOT), path.path())
+ * ExecResult r = LocalCommand.of("nix-copy-closure", "--to", host.destination(SandboxUsers.ROOT), path.path())
  *     .withEnv("NIX_SSHOPTS", hosts.sshOptions())
  *     .run();
  * host.ssh(SandboxUsers.OPERATOR, "sudo -S -p '' true").withStdin(SandboxUsers.OPERATOR_PASSWORD + "\n").run();
@@ -35,11 +35,11 @@ import org.slf4j.LoggerFactory;
  * Processes it starts in the background must not keep its standard output or error open, else
  * {@link #run()} waits for them until the timeout.
  */
-public final class Command {
+public final class LocalCommand {
   /** The timeout of a command unless {@link #withTimeout} sets another. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
-  private static final Logger LOG = LoggerFactory.getLogger(Command.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCommand.class);
   private static final ExecutorService IO = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "sandbox-command-io");
     thread.setDaemon(true);
@@ -53,7 +53,7 @@ public final class Command {
   private final byte[] stdin;
   private final Duration timeout;
 
-  private Command(List<String> argv, boolean inheritEnvironment, Map<String, String> environment,
+  private LocalCommand(List<String> argv, boolean inheritEnvironment, Map<String, String> environment,
       byte[] stdin, Duration timeout) {
     this.argv = argv;
     this.inheritEnvironment = inheritEnvironment;
@@ -68,7 +68,7 @@ public final class Command {
    *     {@link #DEFAULT_TIMEOUT}
    * @throws IllegalArgumentException if {@code argv} is empty
    */
-  public static Command of(String... argv) {
+  public static LocalCommand of(String... argv) {
     return of(List.of(argv));
   }
 
@@ -78,11 +78,11 @@ public final class Command {
    *     {@link #DEFAULT_TIMEOUT}
    * @throws IllegalArgumentException if {@code argv} is empty
    */
-  public static Command of(List<String> argv) {
+  public static LocalCommand of(List<String> argv) {
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("argv must name a program");
     }
-    return new Command(List.copyOf(argv), true, Map.of(), new byte[0], DEFAULT_TIMEOUT);
+    return new LocalCommand(List.copyOf(argv), true, Map.of(), new byte[0], DEFAULT_TIMEOUT);
   }
 
   /**
@@ -90,7 +90,7 @@ public final class Command {
    * @param value its value for this command
    * @return a copy of this command with the variable set
    */
-  public Command withEnv(String name, String value) {
+  public LocalCommand withEnv(String name, String value) {
     Objects.requireNonNull(value, "value");
     return withVariable(name, value);
   }
@@ -99,31 +99,31 @@ public final class Command {
    * @param name an environment variable to remove, for example {@code NIX_REMOTE}
    * @return a copy of this command without that variable
    */
-  public Command withoutEnv(String name) {
+  public LocalCommand withoutEnv(String name) {
     return withVariable(name, null);
   }
 
-  private Command withVariable(String name, String value) {
+  private LocalCommand withVariable(String name, String value) {
     Objects.requireNonNull(name, "name");
     Map<String, String> changed = new LinkedHashMap<>(environment);
     changed.put(name, value);
-    return new Command(argv, inheritEnvironment, changed, stdin, timeout);
+    return new LocalCommand(argv, inheritEnvironment, changed, stdin, timeout);
   }
 
   /**
    * @param variables the whole environment of the command
    * @return a copy of this command that inherits nothing from this JVM's environment
    */
-  public Command withOnlyEnv(Map<String, String> variables) {
-    return new Command(argv, false, new LinkedHashMap<>(variables), stdin, timeout);
+  public LocalCommand withOnlyEnv(Map<String, String> variables) {
+    return new LocalCommand(argv, false, new LinkedHashMap<>(variables), stdin, timeout);
   }
 
   /**
    * @param text what the command reads on standard input, encoded as UTF-8 (then end of file)
    * @return a copy of this command with that input
    */
-  public Command withStdin(String text) {
-    return new Command(argv, inheritEnvironment, environment,
+  public LocalCommand withStdin(String text) {
+    return new LocalCommand(argv, inheritEnvironment, environment,
         text.getBytes(StandardCharsets.UTF_8), timeout);
   }
 
@@ -132,11 +132,11 @@ public final class Command {
    * @return a copy of this command with that timeout
    * @throws IllegalArgumentException if {@code limit} is not positive
    */
-  public Command withTimeout(Duration limit) {
+  public LocalCommand withTimeout(Duration limit) {
     if (limit.isNegative() || limit.isZero()) {
       throw new IllegalArgumentException("limit must be positive: " + limit);
     }
-    return new Command(argv, inheritEnvironment, environment, stdin, limit);
+    return new LocalCommand(argv, inheritEnvironment, environment, stdin, limit);
   }
 
   /** @return the program and its arguments */
