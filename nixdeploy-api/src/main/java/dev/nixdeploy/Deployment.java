@@ -16,7 +16,8 @@ import java.util.List;
  * System.out.println(r.copy().orElseThrow().pathsSent() + " paths sent");
  * }</pre>
  *
- * <p>The terminal call opens one SSH session to the host, runs the steps in order (keys, copy), and
+ * <p>A terminal call ({@link #deploy()} or {@link #activate()}) opens one SSH session to the host, runs
+ * the steps in order (keys, copy, profile, activation), and
  * closes the session when it returns or throws. Progress goes to the deployer's {@link DeployListener}.
  */
 public interface Deployment {
@@ -73,8 +74,73 @@ public interface Deployment {
   List<StorePath> roots();
 
   /**
+   * After the copy, points a profile on the receiving side at the one copied root ({@code nix-env
+   * --profile /nix/var/nix/profiles/NAME --set PATH}), as root where the login user cannot write the
+   * profile directory.
+   *
+   * @param name the profile name: 1 to 100 of {@code A-Za-z0-9._+-}, not starting with {@code .+-}
+   * @return a plan that also sets the profile
+   * @throws IllegalArgumentException if {@code name} is not allowed
+   */
+  default Deployment profile(String name) {
+    return profile(name, "/nix/var/nix/profiles", false);
+  }
+
+  /**
+   * After the copy, points a profile on the receiving side at the one copied root.
+   *
+   * @param name the profile name, as for {@link #profile(String)}
+   * @param directory the absolute directory the profile lives in, e.g. {@code /nix/var/nix/profiles}
+   * @param sudo whether to set it as root even where the login user could write the directory
+   * @return a plan that also sets the profile
+   * @throws IllegalArgumentException if {@code name} is not allowed
+   */
+  Deployment profile(String name, String directory, boolean sudo);
+
+  /**
+   * Runs the plan and then switches the host to the one copied system closure, with the safety nets of
+   * {@link ActivationOptions#defaults()}: the system profile is set, {@code switch-to-configuration
+   * switch} runs detached on the host, a failure rolls back to the previous generation, and a switch that
+   * cuts the deployer off is rolled back by the host itself unless confirmed over a new connection.
+   *
+   * @return what was done, activation included
+   * @throws IllegalStateException if the plan does not copy exactly one store path
+   * @throws ActivationException if the activation failed; its result says whether the host rolled back
+   */
+  default DeploymentResult activate() {
+    return activate(ActivationOptions.defaults());
+  }
+
+  /**
+   * As {@link #activate()}, with another action: {@code switch} and {@code boot} set the system
+   * profile; {@code test} and {@code dry-activate} touch no profile.
+   *
+   * @param mode the action of {@code switch-to-configuration}
+   * @return what was done, activation included
+   * @throws IllegalStateException if the plan does not copy exactly one store path
+   * @throws ActivationException if the activation failed
+   */
+  default DeploymentResult activate(ActivationMode mode) {
+    return activate(ActivationOptions.builder().mode(mode).build());
+  }
+
+  /**
+   * Runs the plan and then activates the one copied system closure: on the host for
+   * {@link Direction#TO}; on this machine, as root, for {@link Direction#FROM} (no confirmation then,
+   * and no reboot).
+   *
+   * @param options the action, the profile, and the safety nets (rollback, confirmation, reboot)
+   * @return what was done, activation included
+   * @throws IllegalStateException if the plan does not copy exactly one store path
+   * @throws IllegalArgumentException if {@code options} asks to reboot this machine ({@code FROM})
+   * @throws ActivationException if the path is not a system closure (nothing changed) or the
+   *     activation failed; its result says whether the host rolled back
+   */
+  DeploymentResult activate(ActivationOptions options);
+
+  /**
    * Runs the plan: connects, exchanges keys if asked, copies the closures of {@link #roots()} (only what
-   * the receiving store lacks), and disconnects.
+   * the receiving store lacks), sets the profile if asked, and disconnects.
    *
    * @return what was done
    * @throws NixDeployException (a subclass saying what failed and where) if any step fails; the

@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param direction whether paths went to the host or came from it
  * @param keys what the key exchange did, if the plan {@linkplain Deployment#ensureKeys() ensured keys}
  * @param copy what the closure copy did, if the plan copied anything
+ * @param profile the profile set, if the plan {@linkplain Deployment#profile(String) set one}
+ * @param activation what the activation did, if the plan was run by {@link Deployment#activate()}
  * @param duration how long the whole deployment took, connecting included
  */
 public record DeploymentResult(
@@ -18,6 +20,8 @@ public record DeploymentResult(
     Direction direction,
     Optional<KeyExchangeResult> keys,
     Optional<CopyResult> copy,
+    Optional<ProfileUpdate> profile,
+    Optional<ActivationResult> activation,
     Duration duration) {
   /** Checks that no component is null. */
   public DeploymentResult {
@@ -25,6 +29,8 @@ public record DeploymentResult(
     Objects.requireNonNull(direction, "direction");
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(copy, "copy");
+    Objects.requireNonNull(profile, "profile");
+    Objects.requireNonNull(activation, "activation");
     Objects.requireNonNull(duration, "duration");
   }
 }

@@ -9,14 +9,11 @@ import dev.nixdeploy.ActivationResult.Rollback;
 import dev.nixdeploy.Command;
 import dev.nixdeploy.CommandResult;
 import dev.nixdeploy.DeployListener;
-import dev.nixdeploy.DeployerSettings;
 import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.SudoPasswordSource;
-import dev.nixdeploy.Target;
 import dev.nixdeploy.Transport;
 import dev.nixdeploy.core.privilege.RootAccess;
-import dev.nixdeploy.core.ssh.SshTransports;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -87,22 +84,6 @@ public final class Activator {
   public static Activator create(Transport transport, Supplier<Transport> reconnect,
       @Nullable SudoPasswordSource sudoPasswords, DeployListener listener) {
     return new Activator(transport, reconnect, sudoPasswords, listener);
-  }
-
-  /**
-   * An activator for a deployment's host: reconnects with {@link SshTransports#connect}, with the
-   * deployer's ssh settings, sudo passwords and listener.
-   *
-   * @param transport the deployment's connection to {@code target}; never closed by the activator
-   * @param target the host
-   * @param settings the deployer's settings
-   * @return an activator for that host
-   */
-  public static Activator forDeployment(Transport transport, Target target, DeployerSettings settings) {
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(settings, "settings");
-    return create(transport, () -> SshTransports.connect(target, settings.ssh()),
-        settings.sudoPasswordsOrNull(), settings.listener());
   }
 
   /**

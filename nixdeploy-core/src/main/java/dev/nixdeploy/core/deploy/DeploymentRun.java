@@ -1,12 +1,18 @@
 package dev.nixdeploy.core.deploy;
 
+import dev.nixdeploy.ActivationOptions;
+import dev.nixdeploy.ActivationResult;
 import dev.nixdeploy.CopyResult;
 import dev.nixdeploy.DeployerSettings;
 import dev.nixdeploy.DeploymentResult;
 import dev.nixdeploy.Direction;
 import dev.nixdeploy.KeyExchangeResult;
+import dev.nixdeploy.ProfileUpdate;
 import dev.nixdeploy.SigningKeyPair;
+import dev.nixdeploy.StorePath;
 import dev.nixdeploy.Transport;
+import dev.nixdeploy.core.activation.Activator;
+import dev.nixdeploy.core.activation.Profiles;
 import dev.nixdeploy.core.local.LocalTransport;
 import dev.nixdeploy.core.serve.CopyEngine;
 import dev.nixdeploy.core.serve.ServeClient;
@@ -16,14 +22,18 @@ import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Carries out one plan over one SSH session, closed whatever happens: keys, then copy. */
+/**
+ * Carries out one plan over one SSH session, closed whatever happens: keys, copy, profile, activation.
+ */
 final class DeploymentRun {
   private final Plan plan;
+  private final @Nullable ActivationOptions activation;
   private final DeployerSettings settings;
   private final boolean to;
 
-  DeploymentRun(Plan plan) {
+  DeploymentRun(Plan plan, @Nullable ActivationOptions activation) {
     this.plan = plan;
+    this.activation = activation;
     this.settings = plan.settings();
     this.to = plan.direction() == Direction.TO;
   }
@@ -40,9 +50,27 @@ final class DeploymentRun {
       Optional<CopyResult> copy = plan.roots().isEmpty()
           ? Optional.empty()
           : Optional.of(copy(keys, local, remote));
-      return new DeploymentResult(plan.host(), plan.direction(), exchanged, copy,
+      Transport receiver = to ? remote : local;
+      Optional<ProfileUpdate> profile = Optional.ofNullable(plan.profileRequest())
+          .map(p -> Profiles.set(receiver, plan.singleRoot("profile()"), p.name(), p.directory(), p.sudo(),
+              passwords));
+      Optional<ActivationResult> activated = Optional.ofNullable(activation)
+          .map(options -> activate(options, local, remote, passwords));
+      return new DeploymentResult(plan.host(), plan.direction(), exchanged, copy, profile, activated,
           Duration.ofNanos(System.nanoTime() - started));
     }
+  }
+
+  /** On the host for --to; on this machine for --from, where no new connection can prove anything. */
+  private ActivationResult activate(ActivationOptions options, Transport local, Transport remote,
+      @Nullable AskOnce passwords) {
+    StorePath system = plan.singleRoot("activate()");
+    if (to) {
+      return Activator.create(remote, () -> SshTransports.connect(plan.host(), settings.ssh()), passwords,
+          settings.listener()).activate(system, options);
+    }
+    return Activator.create(local, LocalTransport::create, passwords, settings.listener())
+        .activate(system, options.toBuilder().confirm(false).build());
   }
 
   private KeyExchange keyExchange(@Nullable AskOnce passwords) {

@@ -1,5 +1,6 @@
 package dev.nixdeploy.core.deploy;
 
+import dev.nixdeploy.ActivationOptions;
 import dev.nixdeploy.DeployerSettings;
 import dev.nixdeploy.Deployment;
 import dev.nixdeploy.DeploymentResult;
@@ -12,10 +13,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
-/** An immutable deployment plan; {@link #deploy()} hands it to a {@link DeploymentRun}. */
+/** An immutable deployment plan; a terminal call hands it to a {@link DeploymentRun}. */
 record Plan(
-    DeployerSettings settings, Target host, Direction direction, boolean ensuresKeys, List<StorePath> roots)
+    DeployerSettings settings,
+    Target host,
+    Direction direction,
+    boolean ensuresKeys,
+    List<StorePath> roots,
+    @Nullable ProfileRequest profileRequest)
     implements Deployment {
 
   Plan {
@@ -23,12 +30,12 @@ record Plan(
   }
 
   static Plan empty(DeployerSettings settings, Target host, Direction direction) {
-    return new Plan(settings, host, direction, false, List.of());
+    return new Plan(settings, host, direction, false, List.of(), null);
   }
 
   @Override
   public Deployment ensureKeys() {
-    return new Plan(settings, host, direction, true, roots);
+    return new Plan(settings, host, direction, true, roots, profileRequest);
   }
 
   @Override
@@ -36,17 +43,46 @@ record Plan(
     Objects.requireNonNull(more, "roots");
     LinkedHashSet<StorePath> all = new LinkedHashSet<>(roots);
     more.forEach(root -> all.add(Objects.requireNonNull(root, "root")));
-    return new Plan(settings, host, direction, ensuresKeys, new ArrayList<>(all));
+    return new Plan(settings, host, direction, ensuresKeys, new ArrayList<>(all), profileRequest);
+  }
+
+  @Override
+  public Deployment profile(String name, String directory, boolean sudo) {
+    return new Plan(settings, host, direction, ensuresKeys, roots, new ProfileRequest(name, directory, sudo));
   }
 
   @Override
   public DeploymentResult deploy() {
-    return new DeploymentRun(this).run();
+    if (profileRequest != null) {
+      singleRoot("profile()");
+    }
+    return new DeploymentRun(this, null).run();
+  }
+
+  @Override
+  public DeploymentResult activate(ActivationOptions options) {
+    Objects.requireNonNull(options, "options");
+    singleRoot("activate()");
+    if (direction == Direction.FROM && options.reboot()) {
+      throw new IllegalArgumentException("A system pulled with --from is activated on this machine,"
+          + " which nix-deploy does not reboot: reboot it yourself, or deploy --to it instead");
+    }
+    return new DeploymentRun(this, options).run();
+  }
+
+  /** The one root a profile or an activation applies to. */
+  StorePath singleRoot(String step) {
+    if (roots.size() != 1) {
+      throw new IllegalStateException(step + " needs exactly one store path to apply to, and this plan"
+          + " copies " + roots.size() + ": call copy(path) with the one path first");
+    }
+    return roots.get(0);
   }
 
   @Override
   public String toString() {
     return "Deployment{" + direction.name().toLowerCase(Locale.ROOT) + " " + host
-        + (ensuresKeys ? ", ensure keys" : "") + ", copy " + roots + "}";
+        + (ensuresKeys ? ", ensure keys" : "") + ", copy " + roots
+        + (profileRequest != null ? ", profile " + profileRequest.name() : "") + "}";
   }
 }
