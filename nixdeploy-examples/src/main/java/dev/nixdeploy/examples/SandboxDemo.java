@@ -3,6 +3,7 @@ package dev.nixdeploy.examples;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.examples.cli.NixDeployCommand;
 import dev.nixdeploy.testing.ExecResult;
+import dev.nixdeploy.testing.FakeSystem;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
@@ -24,6 +25,7 @@ import java.util.List;
  *   <li>runs {@code nix-deploy path --to admin@HOST}: keys are generated, the host trusts the local key,
  *       and the closure is copied, signed;
  *   <li>runs {@code nix-deploy path --to deploy@HOST} for another closure: no sudo needed any more;
+ *   <li>switches the host to a (stand-in) NixOS system with {@code nix-deploy system --switch};
  *   <li>shows the signatures on the host, then stops it, leaving nothing behind.
  * </ol>
  *
@@ -64,10 +66,17 @@ public final class SandboxDemo {
       int byDeploy = nixDeploy(connection, "path", "--to", SandboxUsers.DEPLOY + "@" + host.alias(),
           "--path", second.path());
 
+      StorePath system = SampleClosures.fakeSystem(seed + "-system", FakeSystem.WORKING);
+      say("%nAnd a NixOS system (a stand-in whose switch-to-configuration only records the call), switched"
+          + " with a confirmation watchdog that would roll back if nix-deploy lost access:");
+      int switched = nixDeploy(connection, "system", "--to", SandboxUsers.ADMIN + "@" + host.alias(),
+          "--switch", "--path", system.path());
+
       ExecResult sigs = host.exec("nix", "--extra-experimental-features", "nix-command", "path-info",
           "--sigs", second.path());
       say("%nOn the host, the path the deploy user sent carries our signature:%n%s", indent(sigs.stdout()));
-      ok = problemShown && byAdmin == 0 && byDeploy == 0 && host.isValid(first) && host.isValid(second);
+      ok = problemShown && byAdmin == 0 && byDeploy == 0 && switched == 0 && host.isValid(first)
+          && host.isValid(second);
     } finally {
       deleteTree(work);
     }

@@ -1,16 +1,20 @@
 package dev.nixdeploy.examples.cli;
 
+import dev.nixdeploy.ActivationMode;
+import dev.nixdeploy.ActivationResult;
 import dev.nixdeploy.Closure;
 import dev.nixdeploy.CopyResult;
 import dev.nixdeploy.DeployListener;
 import dev.nixdeploy.PathInfo;
 import dev.nixdeploy.PublicKey;
+import dev.nixdeploy.StorePath;
 import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
  * Renders deployment progress as {@code [+] …} lines on standard error, like the original nix-deploy:
- * what is copied, then a line each tenth of the bytes (or each path with {@code --verbose}), then totals.
+ * keys, what is copied (a line each tenth of the bytes, or each path with {@code --verbose}), totals,
+ * then the activation's own output, indented, and its outcome.
  */
 final class ConsoleProgress implements DeployListener {
   private final PrintWriter err;
@@ -70,6 +74,31 @@ final class ConsoleProgress implements DeployListener {
   public synchronized void copyFinished(String host, CopyResult result) {
     line("[+] %s: sent %d paths, %s in %.1f s (%d already there)", host, result.pathsSent(),
         bytes(result.bytesSent()), result.duration().toMillis() / 1000.0, result.alreadyPresent());
+  }
+
+  @Override
+  public synchronized void activationStarted(String host, StorePath system, ActivationMode mode) {
+    line("[+] %s: %s %s", host, mode.action(), system);
+  }
+
+  @Override
+  public synchronized void activationOutput(String host, String output) {
+    line("    %s", output);
+  }
+
+  @Override
+  public synchronized void rolledBack(String host, ActivationResult.Rollback rollback) {
+    line("[x] %s: rolled back: %s", host, rollback.reason());
+  }
+
+  @Override
+  public synchronized void rebooting(String host) {
+    line("[+] %s: rebooting, waiting for it to come back", host);
+  }
+
+  @Override
+  public synchronized void activationFinished(String host, ActivationResult result) {
+    line("[%s] %s", result.succeeded() ? "+" : "x", result.summary());
   }
 
   private void line(String format, Object... args) {

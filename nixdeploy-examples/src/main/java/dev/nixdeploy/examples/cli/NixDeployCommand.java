@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
     description = "Deploys Nix closures and NixOS systems over SSH, signed with your own key.",
     subcommands = {
         PathCommand.class,
+        SystemCommand.class,
         KeysCommand.class,
     })
 public final class NixDeployCommand implements Callable<Integer> {

@@ -31,6 +31,17 @@ final class PathCommand implements Callable<Integer> {
       description = "Store path, or a link to one such as ./result (default: first line of stdin).")
   String path;
 
+  @Option(names = "--profileName", paramLabel = "NAME",
+      description = "Then point the profile PROFILEPATH/NAME on the receiving side at the path.")
+  String profileName;
+
+  @Option(names = "--profilePath", paramLabel = "DIR", defaultValue = "/nix/var/nix/profiles",
+      description = "Directory of the --profileName profile (default /nix/var/nix/profiles).")
+  String profilePath;
+
+  @Option(names = "--sudo", description = "Set the profile as root even where the user could write it.")
+  boolean sudo;
+
   @Mixin ConnectionOptions connection;
 
   @ParentCommand NixDeployCommand root;
@@ -44,7 +55,11 @@ final class PathCommand implements Callable<Integer> {
     }
     String given = path != null ? path : StorePathArgument.firstLine(System.in);
     StorePath storePath = StorePathArgument.resolve(given, direction.direction());
-    plan.copy(storePath).deploy();
+    plan = plan.copy(storePath);
+    if (profileName != null) {
+      plan = plan.profile(profileName, profilePath, sudo);
+    }
+    plan.deploy();
     spec.commandLine().getOut().println(storePath);
     spec.commandLine().getOut().flush();
     return 0;
