@@ -93,7 +93,8 @@ public final class Profiles {
   // Whether the login user may write the directory, or the nearest existing directory above it.
   private static boolean writable(Transport transport, String directory) {
     return transport.run(Command.of("sh", "-c",
-        "d=$1; while [ ! -e \"$d\" ]; do d=${d%/*}; done; [ -d \"$d\" ] && [ -w \"$d\" ]", "sh",
+        "d=$1; while [ -n \"$d\" ] && [ ! -e \"$d\" ]; do d=${d%/*}; done; d=${d:-/};"
+            + " [ -d \"$d\" ] && [ -w \"$d\" ]", "sh",
         checkDirectory(directory))).succeeded();
   }
 }

@@ -8,7 +8,6 @@ import dev.nixdeploy.Target;
 import dev.nixdeploy.Transport;
 import dev.nixdeploy.core.ssh.SshTransports;
 import dev.nixdeploy.testing.SandboxHost;
-import dev.nixdeploy.testing.SandboxHosts;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.util.List;
 import java.util.UUID;
@@ -16,11 +15,6 @@ import java.util.UUID;
 /** Shared helpers of the activation tests: connecting, copying systems, reading profiles. */
 final class ActivationHosts {
   private ActivationHosts() {}
-
-  static SshSettings ssh(SandboxHosts hosts) {
-    return SshSettings.builder().sshConfigFile(hosts.sshConfig()).identityFile(hosts.identityFile())
-        .knownHostsFile(hosts.knownHostsFile()).useAgent(false).build();
-  }
 
   static Transport connect(SandboxHost host, SshSettings ssh, String user) {
     return SshTransports.connect(Target.parse(host.destination(user)), ssh);

@@ -23,15 +23,16 @@ import dev.nixdeploy.testing.FakeSystem;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Activating fake NixOS systems on a sandbox host over ssh, as admin (passwordless sudo). */
+@SandboxTest
 class ActivatorIT {
   private static final String PROFILES = ActivationOptions.SYSTEM_PROFILES_DIR + "/";
   private static SandboxHosts hosts;
@@ -39,17 +40,10 @@ class ActivatorIT {
   private static SshSettings ssh;
 
   @BeforeAll
-  static void startHost() {
-    hosts = SandboxHosts.start(1);
+  static void startHost(SandboxHosts sandbox) {
+    hosts = sandbox;
     host = hosts.host(0);
-    ssh = ActivationHosts.ssh(hosts);
-  }
-
-  @AfterAll
-  static void stopHost() {
-    if (hosts != null) {
-      hosts.close();
-    }
+    ssh = hosts.sshSettings();
   }
 
   private static StorePath system(String seed, FakeSystem kind) {

@@ -22,11 +22,11 @@ import dev.nixdeploy.testing.FakeSystem;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,25 +35,19 @@ import org.junit.jupiter.api.Test;
  * connection, and the watchdog on the host rolls back. The fake system denies user {@code deploy}, who has
  * no sudo on sandbox hosts, so this host's sudoers also let {@code deploy} run sudo without a password.
  */
+@SandboxTest
 class ConfirmedActivationIT {
   private static SandboxHosts hosts;
   private static SandboxHost host;
   private static SshSettings ssh;
 
   @BeforeAll
-  static void startHost() {
-    hosts = SandboxHosts.start(1);
+  static void startHost(SandboxHosts sandbox) {
+    hosts = sandbox;
     host = hosts.host(0);
-    ssh = ActivationHosts.ssh(hosts);
+    ssh = hosts.sshSettings();
     host.exec("sh", "-c", "echo 'deploy ALL=(ALL:ALL) NOPASSWD: ALL' > /etc/sudoers.d/deploy-activation"
         + " && chmod 0440 /etc/sudoers.d/deploy-activation").orThrow();
-  }
-
-  @AfterAll
-  static void stopHost() {
-    if (hosts != null) {
-      hosts.close();
-    }
   }
 
   @Test

@@ -14,29 +14,23 @@ import dev.nixdeploy.Transport;
 import dev.nixdeploy.testing.SampleClosures;
 import dev.nixdeploy.testing.SandboxHost;
 import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Path deploys with a profile: nix-env --set on the host, as the login user or as root. */
+@SandboxTest
 class ProfilesIT {
   private static SandboxHosts hosts;
   private static SandboxHost host;
   private static SshSettings ssh;
 
   @BeforeAll
-  static void startHost() {
-    hosts = SandboxHosts.start(1);
+  static void startHost(SandboxHosts sandbox) {
+    hosts = sandbox;
     host = hosts.host(0);
-    ssh = ActivationHosts.ssh(hosts);
-  }
-
-  @AfterAll
-  static void stopHost() {
-    if (hosts != null) {
-      hosts.close();
-    }
+    ssh = hosts.sshSettings();
   }
 
   @Test
@@ -72,6 +66,9 @@ class ProfilesIT {
       assertThat(u.generationAfter()).isEqualTo(1);
       assertThatThrownBy(() -> Profiles.set(t, chain.app(), seed, Profiles.DEFAULT_DIRECTORY, false, null))
           .isInstanceOf(PrivilegeException.class);
+      // No part of this directory exists: the nearest existing one is /, which deploy may not write.
+      assertThatThrownBy(() -> Profiles.set(t, chain.app(), seed, "/no-such-top-" + seed + "/profiles", false,
+          null)).isInstanceOf(PrivilegeException.class);
     }
     assertThat(target(host, dir + "/" + seed)).isEqualTo(chain.app().path());
     assertThat(host.exec("stat", "-c", "%U", dir + "/" + seed + "-1-link").orThrow().stdout().strip())
