@@ -2,6 +2,7 @@ package dev.nixdeploy;
 
 import dev.nixdeploy.spi.DeployerProvider;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -100,6 +101,7 @@ public interface Deployer {
     private @Nullable Path signingKeyFile;
     private boolean useSubstitutes;
     private @Nullable SudoPasswordSource sudoPasswords;
+    private @Nullable List<String> daemonRestartCommand;
     private DeployListener listener = DeployListener.NONE;
 
     private Builder() {}
@@ -159,6 +161,21 @@ public interface Deployer {
     }
 
     /**
+     * @param argv the command that restarts a host's nix-daemon after a key was added to its nix.conf,
+     *     run as root, for hosts where neither {@code systemctl restart nix-daemon} nor {@code launchctl
+     *     kickstart} applies (e.g. {@code ["rc-service", "nix-daemon", "restart"]})
+     * @return this
+     * @throws IllegalArgumentException if {@code argv} is empty
+     */
+    public Builder daemonRestartCommand(List<String> argv) {
+      if (argv.isEmpty()) {
+        throw new IllegalArgumentException("daemonRestartCommand must name a program");
+      }
+      this.daemonRestartCommand = List.copyOf(argv);
+      return this;
+    }
+
+    /**
      * @param listener told about the progress of every deployment; default {@link DeployListener#NONE}
      * @return this
      */
@@ -174,7 +191,7 @@ public interface Deployer {
     public Deployer build() {
       return Providers.load(DeployerProvider.class).create(new DeployerSettings(ssh, sign,
           Optional.ofNullable(signingKeyFile), useSubstitutes,
-          Optional.ofNullable(sudoPasswords), listener));
+          Optional.ofNullable(sudoPasswords), Optional.ofNullable(daemonRestartCommand), listener));
     }
   }
 }

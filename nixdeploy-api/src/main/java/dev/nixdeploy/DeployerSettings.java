@@ -1,6 +1,7 @@
 package dev.nixdeploy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  *     is used ({@code $XDG_CONFIG_HOME/nix-deploy/signing-key.sec})
  * @param useSubstitutes whether the receiving host may first fetch missing paths from its own substituters
  * @param sudoPasswords where to get a sudo password for hosts where sudo asks for one, if anywhere
+ * @param daemonRestartCommand how to restart a host's nix-daemon after trusting a key, where the
+ *     built-in ways ({@code systemctl}, {@code launchctl}) do not fit
  * @param listener who is told about progress
  */
 public record DeployerSettings(
@@ -22,6 +25,7 @@ public record DeployerSettings(
     Optional<Path> signingKeyFile,
     boolean useSubstitutes,
     Optional<SudoPasswordSource> sudoPasswords,
+    Optional<List<String>> daemonRestartCommand,
     DeployListener listener) {
 
   /** Checks that no component is null. */
@@ -29,6 +33,7 @@ public record DeployerSettings(
     Objects.requireNonNull(ssh, "ssh");
     Objects.requireNonNull(signingKeyFile, "signingKeyFile");
     Objects.requireNonNull(sudoPasswords, "sudoPasswords");
+    daemonRestartCommand = daemonRestartCommand.map(List::copyOf);
     Objects.requireNonNull(listener, "listener");
   }
 

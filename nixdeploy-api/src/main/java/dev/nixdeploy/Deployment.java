@@ -139,6 +139,16 @@ public interface Deployment {
   DeploymentResult activate(ActivationOptions options);
 
   /**
+   * Connects and holds the SSH session open for steps run one at a time; the plan's own steps are not
+   * run. For when a chain is not enough: commands of your own between the steps, or several copies over
+   * one session.
+   *
+   * @return the open session; close it when done
+   * @throws NixDeployException (e.g. {@link HostKeyException}) if the host cannot be reached
+   */
+  DeploymentSession open();
+
+  /**
    * Runs the plan: connects, exchanges keys if asked, copies the closures of {@link #roots()} (only what
    * the receiving store lacks), sets the profile if asked, and disconnects.
    *

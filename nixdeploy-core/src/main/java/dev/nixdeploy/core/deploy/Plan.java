@@ -4,6 +4,7 @@ import dev.nixdeploy.ActivationOptions;
 import dev.nixdeploy.DeployerSettings;
 import dev.nixdeploy.Deployment;
 import dev.nixdeploy.DeploymentResult;
+import dev.nixdeploy.DeploymentSession;
 import dev.nixdeploy.Direction;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.Target;
@@ -52,22 +53,23 @@ record Plan(
   }
 
   @Override
+  public DeploymentSession open() {
+    return CoreSession.open(settings, host, direction);
+  }
+
+  @Override
   public DeploymentResult deploy() {
     if (profileRequest != null) {
       singleRoot("profile()");
     }
-    return new DeploymentRun(this, null).run();
+    return DeploymentRun.run(this, null);
   }
 
   @Override
   public DeploymentResult activate(ActivationOptions options) {
     Objects.requireNonNull(options, "options");
     singleRoot("activate()");
-    if (direction == Direction.FROM && options.reboot()) {
-      throw new IllegalArgumentException("A system pulled with --from is activated on this machine,"
-          + " which nix-deploy does not reboot: reboot it yourself, or deploy --to it instead");
-    }
-    return new DeploymentRun(this, options).run();
+    return DeploymentRun.run(this, options);
   }
 
   /** The one root a profile or an activation applies to. */

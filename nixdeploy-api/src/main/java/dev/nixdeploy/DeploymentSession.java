@@ -1,0 +1,89 @@
+package dev.nixdeploy;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A deployment held open for longer-lived use: one SSH session to one host, on which the steps of a
+ * {@link Deployment} can be run one at a time, in any order and as often as needed, with your own
+ * commands in between. Close it to end the SSH session; every step after that throws
+ * {@link IllegalStateException}.
+ *
+ * <pre>{@code
+ * try (DeploymentSession web = deployer.deployTo("admin@web-1").open()) {
+ *   web.ensureKeys();
+ *   web.copy(app);
+ *   web.transport().run(Command.of("systemctl", "is-active", "nginx")).orThrow(web.transport().host());
+ *   web.activate(system, ActivationOptions.defaults());
+ * }
+ * }</pre>
+ *
+ * <p>The steps behave exactly as the same steps of a plan run by {@link Deployment#deploy()} or
+ * {@link Deployment#activate()}. A session is not thread-safe: run one step at a time.
+ */
+public interface DeploymentSession extends AutoCloseable {
+  /** @return the remote host */
+  Target host();
+
+  /** @return whether paths go to the host or come from it */
+  Direction direction();
+
+  /**
+   * @return the SSH connection to the host, to run commands of your own on it (the session closes it;
+   *     do not close it yourself)
+   */
+  Transport transport();
+
+  /**
+   * As {@link Deployment#ensureKeys()}: generates missing key pairs and makes the receiving store trust
+   * the sender's key. For {@link Direction#FROM}, later copies in this session have the host sign what
+   * they pull.
+   *
+   * @return what was changed
+   */
+  KeyExchangeResult ensureKeys();
+
+  /**
+   * Copies the closures of {@code roots}: only what the receiving store lacks, signed unless the
+   * deployer says {@code noSign()}.
+   *
+   * @param roots store paths on the sending side
+   * @return what was sent
+   */
+  CopyResult copy(Collection<StorePath> roots);
+
+  /**
+   * @param roots store paths on the sending side
+   * @return what was sent
+   */
+  default CopyResult copy(StorePath... roots) {
+    return copy(List.of(roots));
+  }
+
+  /**
+   * As {@link Deployment#profile(String, String, boolean)}: points a profile on the receiving side at a
+   * path already there.
+   *
+   * @param path the store path
+   * @param name the profile name
+   * @param directory the absolute directory of the profile
+   * @param sudo whether to set it as root even where the login user could write the directory
+   * @return the profile and its generations
+   */
+  ProfileUpdate setProfile(StorePath path, String name, String directory, boolean sudo);
+
+  /**
+   * As {@link Deployment#activate(ActivationOptions)}: activates a system closure already on the
+   * receiving side.
+   *
+   * @param system the system closure
+   * @param options the action and the safety nets
+   * @return what the activation did
+   * @throws ActivationException if it failed; the result says whether the host rolled back
+   */
+  ActivationResult activate(StorePath system, ActivationOptions options);
+
+  /** Ends the SSH session and forgets any sudo password given during it. Idempotent. */
+  @Override
+  void close();
+}

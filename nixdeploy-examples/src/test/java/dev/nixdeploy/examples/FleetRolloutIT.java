@@ -1,0 +1,71 @@
+package dev.nixdeploy.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nixdeploy.ActivationMode;
+import dev.nixdeploy.Deployer;
+import dev.nixdeploy.SigningKeyPair;
+import dev.nixdeploy.StorePath;
+import dev.nixdeploy.testing.Activation;
+import dev.nixdeploy.testing.FakeSystem;
+import dev.nixdeploy.testing.SampleClosures;
+import dev.nixdeploy.testing.SandboxHost;
+import dev.nixdeploy.testing.SandboxHosts;
+import dev.nixdeploy.testing.SandboxTest;
+import dev.nixdeploy.testing.SandboxUsers;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fleet example against three real hosts: a canary, then the others in parallel. */
+@SandboxTest(hosts = 3)
+class FleetRolloutIT {
+  private static SandboxHosts hosts;
+  private static Deployer deployer;
+
+  @BeforeAll
+  static void setUp(SandboxHosts sandbox, @TempDir Path dir) {
+    hosts = sandbox;
+    Path key = dir.resolve("signing-key.sec");
+    SigningKeyPair.generate("fleet-it-" + UUID.randomUUID()).store(key, dir.resolve("signing-key.pub"));
+    deployer = Deployer.builder().ssh(hosts.sshSettings()).signingKeyFile(key).build();
+  }
+
+  private static List<String> admins() {
+    return hosts.hosts().stream().map(h -> h.destination(SandboxUsers.ADMIN)).toList();
+  }
+
+  private static List<String> actionsOn(SandboxHost host, StorePath system) {
+    return host.activations().stream().filter(a -> a.system().equals(system)).map(Activation::action).toList();
+  }
+
+  @Test
+  void switchesEveryHost() {
+    StorePath system = SampleClosures.fakeSystem("fleet-" + UUID.randomUUID().toString().substring(0, 8),
+        FakeSystem.WORKING);
+
+    List<FleetRollout.Outcome> outcomes = new FleetRollout(deployer, 2)
+        .rollOut(admins(), system, ActivationMode.SWITCH);
+
+    assertThat(outcomes).allMatch(o -> o.status() == FleetRollout.Status.SUCCEEDED);
+    assertThat(hosts.hosts()).allSatisfy(h -> assertThat(actionsOn(h, system)).containsExactly("switch"));
+  }
+
+  @Test
+  void aFailingCanaryLeavesTheOtherHostsUntouched() {
+    StorePath system = SampleClosures.fakeSystem("fleet-bad-" + UUID.randomUUID().toString().substring(0, 8),
+        FakeSystem.FAILING);
+
+    List<FleetRollout.Outcome> outcomes = new FleetRollout(deployer, 2)
+        .rollOut(admins(), system, ActivationMode.TEST);
+
+    assertThat(outcomes).extracting(FleetRollout.Outcome::status).containsExactly(
+        FleetRollout.Status.FAILED, FleetRollout.Status.SKIPPED, FleetRollout.Status.SKIPPED);
+    assertThat(actionsOn(hosts.host(0), system)).containsExactly("test");
+    assertThat(hosts.host(1).isValid(system)).isFalse();
+    assertThat(hosts.host(2).isValid(system)).isFalse();
+  }
+}
