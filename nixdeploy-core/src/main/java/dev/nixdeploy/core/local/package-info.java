@@ -1,4 +1,7 @@
-/** Runs commands on the local machine: the {@link dev.nixdeploy.Transport} for the local Nix store. */
+/**
+ * Runs commands on the local machine: the {@link dev.nixdeploy.Transport} for the local Nix store. Not a
+ * supported API.
+ */
 @NullMarked
 package dev.nixdeploy.core.local;
 

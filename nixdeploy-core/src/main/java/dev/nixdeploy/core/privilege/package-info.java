@@ -1,4 +1,7 @@
-/** Running commands as root on a host: directly, with {@code sudo -n}, or with {@code sudo -S}. */
+/**
+ * Running commands as root on a host: directly, with {@code sudo -n}, or with {@code sudo -S}. Not a
+ * supported API.
+ */
 @NullMarked
 package dev.nixdeploy.core.privilege;
 

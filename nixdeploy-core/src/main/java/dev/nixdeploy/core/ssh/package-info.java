@@ -2,6 +2,7 @@
  * The SSH transport: one JSch session per target, exec channels for commands, OpenSSH client
  * configuration, known-hosts checking and public-key authentication. Everything JSch-specific stays in
  * this package; {@link dev.nixdeploy.core.ssh.SshTransports} is its only entry point.
+ * Not a supported API: use {@link dev.nixdeploy.Deployer} with {@link dev.nixdeploy.SshSettings}.
  */
 @NullMarked
 package dev.nixdeploy.core.ssh;
