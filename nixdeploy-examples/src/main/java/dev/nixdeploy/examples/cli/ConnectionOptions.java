@@ -33,9 +33,8 @@ final class ConnectionOptions {
       description = "Local secret key to sign paths with, instead of ~/.config/nix-deploy/signing-key.sec.")
   Path signingKey;
 
-  @Option(names = "--noSign", description = {
-      "Neither exchange keys nor sign: send paths as they are (only a user in the receiving",
-      "store's trusted-users, such as root, can add them)."})
+  @Option(names = "--noSign", description = "Neither exchange keys nor sign: send paths as they are"
+      + " (only a user in the receiving store's trusted-users, such as root, can add them).")
   boolean noSign;
 
   @Option(names = "--ask-sudo-password",

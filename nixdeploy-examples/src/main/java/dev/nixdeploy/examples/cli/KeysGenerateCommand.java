@@ -16,9 +16,9 @@ import picocli.CommandLine.Spec;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-        "Generate an Ed25519 signing key in Nix's format (as nix-store --generate-binary-cache-key).",
-        "The secret key file gets mode 0600, the public key file 0644. Prints the public key,",
-        "which targets list in extra-trusted-public-keys."})
+        "Generate an Ed25519 signing key in Nix's format.",
+        "%nAs nix-store --generate-binary-cache-key does. The secret key file gets mode 0600, the public"
+            + " key file 0644. Prints the public key, which targets list in extra-trusted-public-keys."})
 final class KeysGenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

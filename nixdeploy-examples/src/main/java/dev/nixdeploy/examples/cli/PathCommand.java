@@ -16,11 +16,12 @@ import picocli.CommandLine.Spec;
     name = "path",
     mixinStandardHelpOptions = true,
     description = {
-        "Copy the closure of a store path to (--to) or from (--from) a host: only what it lacks,",
-        "every path signed, over one SSH session. Keys are generated where missing and the",
-        "receiving store is made to trust the sender's key first (with sudo where needed), unless",
-        "--noSign. Without --path, the store path is read from the first line of standard input",
-        "(nix-build ... | nix-deploy path --to HOST)."})
+        "Copy the closure of a store path to or from a host, signed.",
+        "%nCopies to (--to) or from (--from) a host only what the receiving store lacks, every path"
+            + " signed, over one SSH session. Keys are generated where missing and the receiving store is"
+            + " made to trust the sender's key first (with sudo where needed), unless --noSign. Without"
+            + " --path, the store path is read from the first line of standard input"
+            + " (nix-build ... | nix-deploy path --to HOST)."})
 final class PathCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -18,11 +18,12 @@ import picocli.CommandLine.Spec;
     name = "system",
     mixinStandardHelpOptions = true,
     description = {
-        "Copy a NixOS system closure to (--to) or from (--from) a host, as 'path' does, then",
-        "activate it: on the host for --to, on this machine for --from. --switch and --boot set the",
-        "system profile first; --test (the default) and --dry-activate touch no profile. A failed",
-        "switch or test rolls back to the previous generation; a switch that cuts nix-deploy off",
-        "rolls itself back unless confirmed over a new connection within --confirm-timeout."})
+        "Copy a NixOS system closure to or from a host and activate it, with rollback.",
+        "%nCopies as 'path' does, then activates: on the host for --to, on this machine for --from."
+            + " --switch and --boot set the system profile first; --test (the default) and --dry-activate"
+            + " touch no profile. A failed switch or test rolls back to the previous generation; a switch"
+            + " that cuts nix-deploy off rolls itself back unless confirmed over a new connection within"
+            + " --confirm-timeout."})
 final class SystemCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
