@@ -39,6 +39,8 @@ public final class ActivationOptions {
   private final Optional<String> systemName;
   private final boolean autoRollback;
   private final boolean confirm;
+  /** The builder's explicit choice, empty for the mode's default: kept so toBuilder() can change mode. */
+  private final Optional<Boolean> confirmChoice;
   private final Duration confirmTimeout;
   private final boolean failOnPartialSuccess;
   private final boolean installBootloader;
@@ -50,6 +52,7 @@ public final class ActivationOptions {
     this.systemName = b.systemName;
     this.autoRollback = b.autoRollback;
     this.confirm = confirm;
+    this.confirmChoice = b.confirm;
     this.confirmTimeout = b.confirmTimeout;
     this.failOnPartialSuccess = b.failOnPartialSuccess;
     this.installBootloader = b.installBootloader;
@@ -67,13 +70,16 @@ public final class ActivationOptions {
     return new Builder();
   }
 
-  /** @return a builder holding these options */
+  /**
+   * @return a builder holding these options; a confirmation left to the mode's default stays a default,
+   *     so e.g. {@code defaults().toBuilder().mode(ActivationMode.BOOT).build()} is an unconfirmed boot
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.mode = mode;
     b.systemName = systemName;
     b.autoRollback = autoRollback;
-    b.confirm = Optional.of(confirm);
+    b.confirm = confirmChoice;
     b.confirmTimeout = confirmTimeout;
     b.failOnPartialSuccess = failOnPartialSuccess;
     b.installBootloader = installBootloader;
@@ -172,6 +178,7 @@ public final class ActivationOptions {
   public boolean equals(Object o) {
     return o instanceof ActivationOptions other && mode == other.mode && systemName.equals(other.systemName)
         && autoRollback == other.autoRollback && confirm == other.confirm
+        && confirmChoice.equals(other.confirmChoice)
         && confirmTimeout.equals(other.confirmTimeout) && failOnPartialSuccess == other.failOnPartialSuccess
         && installBootloader == other.installBootloader && reboot == other.reboot
         && rebootTimeout.equals(other.rebootTimeout);
@@ -179,7 +186,7 @@ public final class ActivationOptions {
 
   @Override
   public int hashCode() {
-    return Objects.hash(mode, systemName, autoRollback, confirm, confirmTimeout, failOnPartialSuccess,
+    return Objects.hash(mode, systemName, autoRollback, confirm, confirmChoice, confirmTimeout, failOnPartialSuccess,
         installBootloader, reboot, rebootTimeout);
   }
 

@@ -80,4 +80,28 @@ class ActivationOptionsTest {
     assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
     assertThat(o.toString()).contains("boot", "system-profiles/db", "reboot within 540s");
   }
+
+  @Test
+  void toBuilderKeepsAConfirmationLeftToTheModeAsADefault() {
+    ActivationOptions boot = ActivationOptions.defaults().toBuilder().mode(ActivationMode.BOOT).build();
+    ActivationOptions test = ActivationOptions.defaults().toBuilder().mode(ActivationMode.TEST).build();
+
+    assertThat(boot.confirm()).isFalse();
+    assertThat(test.confirm()).isFalse();
+    assertThat(boot.toBuilder().mode(ActivationMode.SWITCH).build().confirm()).isTrue();
+    assertThat(ActivationOptions.defaults().toBuilder().build()).isEqualTo(ActivationOptions.defaults());
+  }
+
+  @Test
+  void toBuilderKeepsAnExplicitConfirmationChoice() {
+    ActivationOptions confirmedTest = ActivationOptions.builder().mode(ActivationMode.TEST).confirm(true)
+        .build();
+    ActivationOptions unconfirmed = ActivationOptions.builder().confirm(false).build();
+
+    assertThat(confirmedTest.toBuilder().build().confirm()).isTrue();
+    assertThat(unconfirmed.toBuilder().mode(ActivationMode.TEST).build().confirm()).isFalse();
+    assertThat(unconfirmed.toBuilder().build()).isEqualTo(unconfirmed);
+    assertThatThrownBy(() -> confirmedTest.toBuilder().mode(ActivationMode.BOOT).build())
+        .hasMessageContaining("only switch and test can be confirmed");
+  }
 }
