@@ -9,6 +9,7 @@ import dev.nixdeploy.ActivationResult.Rollback;
 import dev.nixdeploy.Command;
 import dev.nixdeploy.CommandResult;
 import dev.nixdeploy.DeployListener;
+import dev.nixdeploy.HostKeyException;
 import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.SudoPasswordSource;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,8 +44,11 @@ import org.slf4j.LoggerFactory;
  *   <li>for a reboot, reboots, waits for the host to answer again and checks it booted the new system.
  * </ol>
  *
+ * <p>Internal: applications use {@code deployer.deployTo(host).copy(system).activate(options)}. Directly:
+ *
  * <pre>{@code
- * Activator activator = Activator.forDeployment(transport, target, settings);
+ * Activator activator = Activator.create(transport, () -> SshTransports.connect(target, ssh),
+ *     sudoPasswords, DeployListener.NONE);
  * ActivationResult r = activator.activate(system, ActivationOptions.defaults());
  * System.out.println(r.summary());
  * }</pre>
@@ -54,23 +59,30 @@ public final class Activator {
   private static final Logger LOG = LoggerFactory.getLogger(Activator.class);
   /** Where run directories live on the host. */
   static final String RUN_BASE = "/run/nix-deploy";
-  /** How long to keep trying to reach the host again when a connection drops during an activation. */
+  /**
+   * How long to keep trying to reach the host again after each drop of the connection during an
+   * activation, measured from that drop.
+   */
   static final Duration RECONNECT_WINDOW = Duration.ofMinutes(2);
-  /** How long the host may take to roll back after a missing confirmation. */
-  static final Duration ROLLBACK_WINDOW = Duration.ofMinutes(5);
+  /** How long before the host's confirmation window closes nix-deploy stops trying to confirm (at most). */
+  static final Duration CONFIRM_MARGIN = Duration.ofSeconds(2);
+  /** Exit code of the confirm script when the watchdog took the token first. */
+  private static final int TOO_LATE = 3;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Transport transport;
   private final Supplier<Transport> reconnect;
   private final @Nullable SudoPasswordSource sudoPasswords;
   private final DeployListener listener;
+  private final Duration reconnectWindow;
 
   private Activator(Transport transport, Supplier<Transport> reconnect,
-      @Nullable SudoPasswordSource sudoPasswords, DeployListener listener) {
+      @Nullable SudoPasswordSource sudoPasswords, DeployListener listener, Duration reconnectWindow) {
     this.transport = Objects.requireNonNull(transport, "transport");
     this.reconnect = Objects.requireNonNull(reconnect, "reconnect");
     this.sudoPasswords = sudoPasswords;
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.reconnectWindow = Objects.requireNonNull(reconnectWindow, "reconnectWindow");
   }
 
   /**
@@ -83,7 +95,16 @@ public final class Activator {
    */
   public static Activator create(Transport transport, Supplier<Transport> reconnect,
       @Nullable SudoPasswordSource sudoPasswords, DeployListener listener) {
-    return new Activator(transport, reconnect, sudoPasswords, listener);
+    return new Activator(transport, reconnect, sudoPasswords, listener, RECONNECT_WINDOW);
+  }
+
+  /**
+   * @param window how long to keep trying after each drop of the connection (default
+   *     {@link #RECONNECT_WINDOW})
+   * @return a copy of this activator with that reconnect window
+   */
+  Activator withReconnectWindow(Duration window) {
+    return new Activator(transport, reconnect, sudoPasswords, listener, window);
   }
 
   /**
@@ -122,12 +143,18 @@ public final class Activator {
     ActivationResult run() {
       checkSystemClosure();
       RootAccess root = RootAccess.detect(transport, sudoPasswords);
+      try {
+        return run(root);
+      } finally {
+        root.forget();
+      }
+    }
+
+    private ActivationResult run(RootAccess root) {
       listener.activationStarted(host, system, options.mode());
       String dir = launch(root);
-      try (HostLink link = new HostLink(transport, reconnect)) {
-        link.follow(dir, "activation", output, deadline(RECONNECT_WINDOW));
-        KeyValues activation = KeyValues.parse(Objects.requireNonNull(
-            link.readIfExists(dir + "/activation", deadline(RECONNECT_WINDOW)), "activation result"));
+      try (HostLink link = new HostLink(transport, reconnect, reconnectWindow)) {
+        KeyValues activation = readResult(link, dir, "activation");
         Optional<String> error = activation.get("error");
         int exit = activation.integer("exit", -1);
         Outcome outcome = error.isPresent() ? Outcome.FAILED : outcome(exit);
@@ -136,18 +163,16 @@ public final class Activator {
             activation.integer("rollback_exit", -1)));
         rollback.ifPresent(r -> listener.rolledBack(host, r));
 
-        boolean confirmed = false;
-        Optional<String> unconfirmed = Optional.empty();
+        Confirmation confirmation = Confirmation.NONE;
         if (activation.get("watchdog").isPresent()) {
-          Confirmation c = confirm(link, dir, outcome != Outcome.FAILED);
-          confirmed = c.confirmed();
-          unconfirmed = c.problem();
-          if (c.rollback().isPresent()) {
-            rollback = c.rollback();
+          confirmation = confirm(link, dir, activation, outcome != Outcome.FAILED);
+          if (confirmation.rollback().isPresent()) {
+            rollback = confirmation.rollback();
             listener.rolledBack(host, rollback.get());
           }
         }
-        ActivationResult result = result(exit, outcome, activation, rollback, confirmed, false);
+        Optional<String> unconfirmed = confirmation.problem();
+        ActivationResult result = result(exit, outcome, activation, rollback, confirmation.confirmed(), false);
         if (error.isPresent()) {
           throw finish(result, "Activating " + system + " on " + host + " failed: " + error.get() + ".");
         }
@@ -155,14 +180,29 @@ public final class Activator {
           throw finish(result, unconfirmed.get());
         }
         if (rollback.isPresent() || outcome == Outcome.FAILED) {
-          throw finish(result, failureMessage(result, unconfirmed));
+          throw finish(result, failureMessage(result, confirmation));
         }
         if (options.reboot()) {
           rebootAndCheck(link, root);
-          result = result(exit, outcome, activation, rollback, confirmed, true);
+          result = result(exit, outcome, activation, rollback, confirmation.confirmed(), true);
         }
         listener.activationFinished(host, result);
         return result;
+      }
+    }
+
+    // Waits for a result file of the run (streaming the log meanwhile) and reads it.
+    private KeyValues readResult(HostLink link, String dir, String name) {
+      try {
+        link.follow(dir, name, output);
+        return KeyValues.parse(Objects.requireNonNull(link.readIfExists(dir + "/" + name), name));
+      } catch (HostKeyException e) {
+        throw e;
+      } catch (NixDeployException e) {
+        throw new ActivationException(host, "Lost " + host + " while activating " + system + ": "
+            + e.getMessage() + ". The activation goes on there"
+            + (options.confirm() ? " (without nix-deploy's confirmation the host rolls itself back)" : "")
+            + "; its output is in " + dir + "/log.", null);
       }
     }
 
@@ -179,8 +219,7 @@ public final class Activator {
 
     private String launch(RootAccess root) {
       String id = HexFormat.of().formatHex(randomBytes());
-      String confirmSeconds = options.confirm()
-          ? Long.toString(Math.max(1, (options.confirmTimeout().toMillis() + 999) / 1000)) : "0";
+      String confirmSeconds = options.confirm() ? Long.toString(Math.max(1, confirmSeconds())) : "0";
       Command launch = Command.of("sh", "-c", Scripts.LAUNCH, "sh", id, root.user(), Scripts.ACTIVATE,
           options.mode().action(), system.path(), options.profile(), flag(options.installBootloader()),
           flag(options.autoRollback()), confirmSeconds, flag(options.failOnPartialSuccess()));
@@ -194,53 +233,99 @@ public final class Activator {
       return RUN_BASE + "/" + id;
     }
 
-    private record Confirmation(boolean confirmed, Optional<Rollback> rollback, Optional<String> problem) {}
+    /** What came of a confirmation: the watchdog's verdict, and why nix-deploy could not confirm. */
+    private record Confirmation(boolean confirmed, Optional<Rollback> rollback, Optional<String> problem,
+        boolean tooLate) {
+      static final Confirmation NONE = new Confirmation(false, Optional.empty(), Optional.empty(), false);
+    }
 
     // Proves over a new connection that the host is reachable, then reads the watchdog's verdict.
-    private Confirmation confirm(HostLink link, String dir, boolean needed) {
+    private Confirmation confirm(HostLink link, String dir, KeyValues activation, boolean needed) {
       Optional<String> problem = Optional.empty();
+      boolean tooLate = false;
       if (needed) {
-        problem = sendConfirmation(dir);
+        CommandResult sent = sendConfirmation(dir, confirmationDeadline(link, activation));
+        tooLate = sent.exitCode() == TOO_LATE;
+        if (tooLate) {
+          problem = Optional.of("nix-deploy reached " + host + " again over a new ssh connection, but only"
+              + " after the host's confirmation window of " + confirmSeconds() + "s had closed");
+        } else if (!sent.succeeded()) {
+          problem = Optional.of("nix-deploy could not open a new ssh connection to " + host + " within "
+              + confirmSeconds() + "s after the activation (" + sent.stderr().strip() + ")");
+        }
       }
-      link.follow(dir, "watchdog", output, deadline(options.confirmTimeout().plus(ROLLBACK_WINDOW)));
-      KeyValues watchdog = KeyValues.parse(Objects.requireNonNull(
-          link.readIfExists(dir + "/watchdog", deadline(RECONNECT_WINDOW)), "watchdog result"));
+      KeyValues watchdog = readResult(link, dir, "watchdog");
       String verdict = watchdog.get("outcome").orElse("");
       if (verdict.equals("confirmed")) {
-        return new Confirmation(true, Optional.empty(), Optional.empty());
+        return new Confirmation(true, Optional.empty(), Optional.empty(), false);
       }
       if (verdict.equals("rolled-back")) {
         Rollback r = new Rollback(watchdog.get("reason").orElse("not confirmed"),
             watchdog.integer("generation"), watchdog.storePath("system"), watchdog.integer("exit", -1));
-        return new Confirmation(false, Optional.of(r), problem);
+        return new Confirmation(false, Optional.of(r), problem, tooLate);
       }
-      return new Confirmation(false, Optional.empty(), problem);
+      return new Confirmation(false, Optional.empty(), problem, tooLate);
     }
 
-    private Optional<String> sendConfirmation(String dir) {
-      long deadline = deadline(options.confirmTimeout());
-      String last = "";
-      while (System.nanoTime() - deadline < 0) {
+    /*
+     * When nix-deploy stops trying to confirm: a margin before the host's window closes. The host says
+     * when (confirm_deadline, on its monotonic clock); asking the host's clock now, and counting from
+     * before the question, errs on the early side whatever the latency.
+     */
+    private long confirmationDeadline(HostLink link, KeyValues activation) {
+      long asked = System.nanoTime();
+      long leftNanos = options.confirmTimeout().toNanos();
+      OptionalLong hostDeadline = activation.number("confirm_deadline");
+      if (hostDeadline.isPresent()) {
+        try {
+          CommandResult clock = link.call(t -> t.run(Command.of("sh", "-c", Scripts.CLOCK)));
+          leftNanos = (hostDeadline.getAsLong() - Long.parseLong(clock.orThrow(host).stdout().strip()))
+              * 10_000_000L;
+        } catch (NixDeployException | NumberFormatException e) {
+          LOG.debug("cannot read the clock of {}, counting the confirmation window from now: {}", host,
+              e.getMessage());
+        }
+      }
+      long margin = Math.min(CONFIRM_MARGIN.toNanos(), Math.max(0, leftNanos) / 4);
+      return asked + leftNanos - margin;
+    }
+
+    /*
+     * Takes the host's confirmation token over new connections until the deadline: exit code 0 when
+     * confirmed, TOO_LATE when the watchdog took it first, anything else (with the last problem as
+     * standard error) when no try got through.
+     */
+    private CommandResult sendConfirmation(String dir, long deadline) {
+      Command confirm = Command.of("sh", "-c", Scripts.CONFIRM, "sh", dir);
+      String last = "no try was made";
+      while (true) {
         try (Transport fresh = reconnect.get()) {
-          CommandResult touched = fresh.run(Command.of("touch", dir + "/confirm/confirmed"));
-          if (touched.succeeded()) {
-            LOG.debug("confirmed the activation on {} over a new connection", host);
-            return Optional.empty();
+          CommandResult r = fresh.run(confirm);
+          if (r.succeeded() || r.exitCode() == TOO_LATE) {
+            LOG.debug("confirming the activation on {} over a new connection: exit code {}", host,
+                r.exitCode());
+            return r;
           }
-          last = "touch failed: " + touched.stderr().strip();
+          last = "confirming failed: " + r.stderr().strip();
         } catch (NixDeployException e) {
           last = e.getMessage();
         }
+        if (System.nanoTime() - deadline >= 0) {
+          return new CommandResult(confirm, -1, "", last);
+        }
         HostLink.pause(Duration.ofMillis(500));
       }
-      return Optional.of("nix-deploy could not open a new ssh connection to " + host + " within "
-          + options.confirmTimeout().toSeconds() + "s after the activation (" + last + ")");
+    }
+
+    private long confirmSeconds() {
+      return (options.confirmTimeout().toMillis() + 999) / 1000;
     }
 
     private void rebootAndCheck(HostLink link, RootAccess root) {
       listener.rebooting(host);
       long deadline = deadline(options.rebootTimeout());
-      RootAccess asRoot = link.onOriginal() ? root : RootAccess.detect(link.transport(deadline), sudoPasswords);
+      RootAccess asRoot = link.onOriginal() ? root
+          : RootAccess.detect(link.call(t -> t, deadline), sudoPasswords);
       Transport before = asRoot.transport();
       try {
         CommandResult reboot = asRoot.run(Command.of("reboot"));
@@ -253,6 +338,10 @@ public final class Activator {
         throw e;
       } catch (NixDeployException e) {
         LOG.debug("the connection to {} ended with the reboot: {}", host, e.getMessage());
+      } finally {
+        if (asRoot != root) {
+          asRoot.forget();
+        }
       }
       // The old connection ends when the host goes down; only a connection made after that counts.
       while (true) {
@@ -303,11 +392,22 @@ public final class Activator {
           Duration.ofNanos(System.nanoTime() - started), output.tail());
     }
 
-    private String failureMessage(ActivationResult result, Optional<String> unconfirmed) {
+    private String failureMessage(ActivationResult result, Confirmation confirmation) {
       StringBuilder b = new StringBuilder();
-      if (unconfirmed.isPresent() && result.outcome() != Outcome.FAILED) {
-        b.append(unconfirmed.get()).append(", so the host rolled itself back. The new system probably cuts"
-            + " off ssh access; fix its configuration and deploy again.");
+      Optional<String> unconfirmed = confirmation.problem();
+      if (confirmation.rollback().isPresent() && result.outcome() != Outcome.FAILED) {
+        // The switch worked; the watchdog undid it for want of a confirmation.
+        if (confirmation.tooLate()) {
+          b.append(unconfirmed.orElseThrow()).append(", so the host rolled itself back. Deploy again, with a"
+              + " longer confirmTimeout if the host is slow to take new connections after a switch.");
+        } else if (unconfirmed.isPresent()) {
+          b.append(unconfirmed.get()).append(", so the host rolled itself back. The new system probably"
+              + " cuts off ssh access; fix its configuration and deploy again.");
+        } else {
+          b.append("Activating ").append(system).append(" on ").append(host).append(" worked, but the host"
+              + " did not take nix-deploy's confirmation and rolled itself back (")
+              .append(confirmation.rollback().get().reason()).append(").");
+        }
       } else if (result.exitCode() == 4) {
         b.append("Activating ").append(system).append(" on ").append(host).append(": some units failed"
             + " (exit code 4), which counts as a failure with failOnPartialSuccess.");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /** A result file of the host's scripts: {@code key=value} lines; absent and empty values are alike. */
 record KeyValues(Map<String, String> values) {
@@ -36,6 +37,18 @@ record KeyValues(Map<String, String> values) {
       return OptionalInt.of(Integer.parseInt(v.get()));
     } catch (NumberFormatException e) {
       return OptionalInt.empty();
+    }
+  }
+
+  OptionalLong number(String key) {
+    Optional<String> v = get(key);
+    if (v.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(v.get()));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
     }
   }
 

@@ -56,7 +56,12 @@ public final class Profiles {
     Command set = Command.of("sh", "-c", Scripts.PROFILE_SET, "sh", profile, path.path());
     CommandResult result;
     if (sudo || !writable(transport, directory)) {
-      result = RootAccess.detect(transport, sudoPasswords).run(set);
+      RootAccess root = RootAccess.detect(transport, sudoPasswords);
+      try {
+        result = root.run(set);
+      } finally {
+        root.forget();
+      }
     } else {
       result = transport.run(set);
     }

@@ -16,6 +16,10 @@ final class Scripts {
   static final String ACTIVATE = load("activate.sh");
   /** Streams a run's log until a result file exists. */
   static final String FOLLOW = load("follow.sh");
+  /** Confirms an activation by taking its token before the watchdog does. */
+  static final String CONFIRM = load("confirm.sh");
+  /** Prints the host's monotonic clock, in centiseconds. */
+  static final String CLOCK = load("clock.sh");
   /** Sets a plain profile and prints the generations. */
   static final String PROFILE_SET = load("profile-set.sh");
 

@@ -1,13 +1,14 @@
 # nix-deploy: activates a NixOS system as root, detached from the ssh session that started it, so that
 # an sshd or network restart during the switch cannot stop it halfway.
-# Arguments: run directory, group that may read the results, action, system, profile, install
-# bootloader (0|1), roll back on failure (0|1), seconds to wait for a confirmation (0: none), exit code 4
-# is a failure (0|1).
+# Arguments: run directory, login user (who alone may read the results), action, system, profile,
+# install bootloader (0|1), roll back on failure (0|1), seconds to wait for a confirmation (0: none), exit
+# code 4 is a failure (0|1).
 # Run directory: log (all output), activation (key=value, once the activation and any rollback are
-# over), watchdog (key=value, once confirmed or rolled back), confirm/confirmed (made by the login user
-# over a new ssh connection).
+# over), watchdog (key=value, once confirmed or rolled back), confirm/token (renamed to confirm/confirmed
+# by the login user over a new ssh connection, or taken away to expired by the watchdog), .verdict
+# (root's own copy of the outcome, for the watchdog).
 set -u
-dir=$1 group=$2 action=$3 system=$4 profile=$5 bootloader=$6 rollback=$7 confirm=$8 strict=$9
+dir=$1 owner=$2 action=$3 system=$4 profile=$5 bootloader=$6 rollback=$7 confirm=$8 strict=$9
 exec >>"$dir/log" 2>&1 </dev/null
 umask 022
 PATH=/run/current-system/sw/bin:/nix/var/nix/profiles/default/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -15,12 +16,23 @@ export PATH
 
 say() { printf 'nix-deploy: %s\n' "$*"; }
 
-# Writes its further arguments as lines of file $1 of the run directory, readable by $group, atomically.
+# Writes its further arguments as lines of file $1 of the run directory, atomically, readable by the login
+# user alone: made in root's directory, handed to that user with mode 0600, then renamed into place.
 publish() {
   name=$1
   shift
-  printf '%s\n' "$@" >"$dir/.$name.tmp" && chgrp "$group" "$dir/.$name.tmp" \
-    && chmod 0640 "$dir/.$name.tmp" && mv -f "$dir/.$name.tmp" "$dir/$name"
+  (umask 077 && printf '%s\n' "$@" >"$dir/.$name.tmp") && chown "$owner" "$dir/.$name.tmp" \
+    && chmod 0600 "$dir/.$name.tmp" && mv -f "$dir/.$name.tmp" "$dir/$name"
+}
+
+# Prints a monotonic clock in centiseconds: the uptime (no clock change moves it), else the date.
+now() {
+  if [ -r /proc/uptime ] && read -r up _ </proc/uptime && [ "${up#*.}" != "$up" ]; then
+    frac=${up#*.}
+    echo $((${up%.*} * 100 + ${frac#0}))
+  else
+    echo $(($(date +%s) * 100))
+  fi
 }
 
 # Prints the generation number profile $1 points to, nothing if none.
@@ -65,27 +77,31 @@ roll_back() {
   fi
 }
 
-# Waits for the activation to end, then for the confirmation; rolls back without one.
+# Waits for the activation to end, then for the confirmation until the deadline main set (on the
+# monotonic clock); rolls back without one. The decision is one rename: whoever takes confirm/token
+# first, the login user (confirming) or this watchdog (expiring it), wins.
 watchdog() {
   main=$$
-  while [ ! -e "$dir/activation" ]; do
+  while [ ! -e "$dir/.verdict" ]; do
     if ! kill -0 "$main" 2>/dev/null; then
       roll_back "the activation stopped without a result"
       publish watchdog "outcome=rolled-back" "reason=$rb_reason" "generation=$rb_generation" \
         "system=$rb_system" "exit=$rb_exit"
+      publish activation "exit=-1" "before=$before" "after=$after" "watchdog=armed" \
+        "error=the activation stopped without a result, and the watchdog rolled back"
       return
     fi
     sleep 0.2
   done
-  if ! grep -qx 'outcome=ok' "$dir/activation"; then
+  read -r verdict deadline <"$dir/.verdict"
+  if [ "$verdict" != ok ]; then
     publish watchdog "outcome=not-needed"
     return
   fi
-  deadline=$(($(date +%s) + confirm))
-  while [ ! -e "$dir/confirm/confirmed" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+  while [ ! -e "$dir/confirm/confirmed" ] && [ "$(now)" -lt "$deadline" ]; do
     sleep 0.2
   done
-  if [ -e "$dir/confirm/confirmed" ]; then
+  if ! mv -- "$dir/confirm/token" "$dir/expired" 2>/dev/null && [ -e "$dir/confirm/confirmed" ]; then
     say "confirmed over a new connection"
     publish watchdog "outcome=confirmed"
     return
@@ -145,8 +161,13 @@ esac
 if [ "$outcome" = failed ] && [ "$rollback" = 1 ] && [ "$action" != dry-activate ]; then
   roll_back "switch-to-configuration $action failed with exit code $code"
 fi
+# The confirmation window starts now, on the host's clock; the deployer is told when it ends.
+confirm_deadline=''
+[ -n "$watchdog_pid" ] && [ "$outcome" = ok ] && confirm_deadline=$(($(now) + confirm * 100))
+(umask 077 && printf '%s %s\n' "$outcome" "${confirm_deadline:-0}" >"$dir/.verdict.tmp") \
+  && mv -f "$dir/.verdict.tmp" "$dir/.verdict"
 publish activation "exit=$code" "outcome=$outcome" "before=$before" "after=$after" "previous=$previous" \
   "rollback_reason=$rb_reason" "rollback_generation=$rb_generation" "rollback_system=$rb_system" \
-  "rollback_exit=$rb_exit" "watchdog=${watchdog_pid:+armed}"
+  "rollback_exit=$rb_exit" "watchdog=${watchdog_pid:+armed}" "confirm_deadline=$confirm_deadline"
 [ -n "$watchdog_pid" ] && wait "$watchdog_pid"
 exit 0
