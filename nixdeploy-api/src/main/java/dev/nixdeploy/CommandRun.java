@@ -23,14 +23,20 @@ final class CommandRun {
     try (RemoteProcess process = transport.start(command)) {
       FutureTask<byte[]> err = new FutureTask<>(() -> readAll(process.stderr()));
       daemon(err, "nix-deploy stderr of a command on " + transport.host()).start();
+      Thread feeder = null;
       if (stdin.length == 0) {
         feed(process.stdin(), stdin);
       } else {
-        daemon(() -> feed(process.stdin(), stdin), "nix-deploy stdin of a command on " + transport.host())
-            .start();
+        feeder = daemon(() -> feed(process.stdin(), stdin), "nix-deploy stdin of a command on "
+            + transport.host());
+        feeder.start();
       }
       byte[] out = readAll(process.stdout());
       int exit = process.waitFor(Duration.ofDays(365)).orElse(-1);
+      if (feeder != null) {
+        // Done or failing now that the command ended: once run returns, its input was given.
+        feeder.join();
+      }
       return new CommandResult(command, exit, new String(out, StandardCharsets.UTF_8),
           new String(err.get(), StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
