@@ -1,13 +1,5 @@
 package dev.nixdeploy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-
 /**
  * Runs commands on one host: over SSH for a remote target, as subprocesses for the local machine. It is
  * the seam between nix-deploy's logic and the network, so code that uses nix-deploy can be unit-tested
@@ -52,39 +44,14 @@ public interface Transport extends AutoCloseable {
    *
    * @param command what to run
    * @param stdin bytes to write to its standard input, which is then closed (e.g. a password for
-   *     {@code sudo -S}: never put one in an argument)
+   *     {@code sudo -S}: never put one in an argument); written while the output is read, each stream on
+   *     a thread of its own (never a shared pool), so a command that prints before it has read all its
+   *     input, or prints much to standard error, does not block
    * @return its exit code and output
    * @throws NixDeployException if the command cannot be started or its output not read
    */
   default CommandResult run(Command command, byte[] stdin) {
-    try (RemoteProcess process = start(command)) {
-      CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.stderr()));
-      try (var in = process.stdin()) {
-        in.write(stdin);
-      } catch (IOException e) {
-        // The command may exit without reading its input; what it printed still tells what happened.
-      }
-      byte[] out = readAll(process.stdout());
-      int exit = process.waitFor(Duration.ofDays(365)).orElse(-1);
-      return new CommandResult(command, exit, new String(out, StandardCharsets.UTF_8),
-          new String(err.join(), StandardCharsets.UTF_8));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NixDeployException("Interrupted while running " + command + " on " + host(), e);
-    } catch (UncheckedIOException | java.util.concurrent.CompletionException e) {
-      throw new NixDeployException("Lost the output of " + command + " on " + host() + ": "
-          + e.getCause().getMessage(), e.getCause());
-    }
-  }
-
-  private static byte[] readAll(InputStream in) {
-    try (in) {
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-      in.transferTo(buffer);
-      return buffer.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return CommandRun.run(this, command, stdin);
   }
 
   /** Ends every command still running and releases the connection. Idempotent. */

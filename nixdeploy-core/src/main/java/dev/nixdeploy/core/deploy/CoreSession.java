@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,13 +41,14 @@ final class CoreSession implements DeploymentSession {
   private boolean keysEnsured;
   private boolean closed;
 
-  private CoreSession(DeployerSettings settings, Target host, Direction direction, Transport remote) {
+  private CoreSession(DeployerSettings settings, Target host, Direction direction, Transport remote,
+      Transport local) {
     this.settings = settings;
     this.host = host;
     this.direction = direction;
     this.passwords = AskOnce.wrap(settings.sudoPasswordsOrNull());
     this.remote = remote;
-    this.local = LocalTransport.create();
+    this.local = local;
     KeyExchange.Builder exchange = KeyExchange.builder().sudoPasswords(passwords).listener(settings.listener())
         .daemonRestartCommand(settings.daemonRestartCommand().orElse(null));
     settings.signingKeyFile().ifPresent(exchange::secretKeyFile);
@@ -54,11 +56,25 @@ final class CoreSession implements DeploymentSession {
   }
 
   static CoreSession open(DeployerSettings settings, Target host, Direction direction) {
-    Transport remote = SshTransports.connect(host, settings.ssh());
+    return open(settings, host, direction, LocalTransport.create());
+  }
+
+  /**
+   * @param local what stands for this machine: the store that receives with --from, sends with --to
+   *     (tests give a host whose store checks signatures, which this machine's root store does not);
+   *     the session closes it, and closes it too if it cannot be opened
+   */
+  static CoreSession open(DeployerSettings settings, Target host, Direction direction, Transport local) {
     try {
-      return new CoreSession(settings, host, direction, remote);
+      Transport remote = SshTransports.connect(host, settings.ssh());
+      try {
+        return new CoreSession(settings, host, direction, remote, local);
+      } catch (RuntimeException e) {
+        remote.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
-      remote.close();
+      local.close();
       throw e;
     }
   }
@@ -107,24 +123,38 @@ final class CoreSession implements DeploymentSession {
     CopyEngine.Builder engine = CopyEngine.builder()
         .substitute(settings.useSubstitutes())
         .listener(settings.listener());
+    return to() ? push(engine, all) : pull(engine, all);
+  }
+
+  private CopyResult push(CopyEngine.Builder engine, List<StorePath> roots) {
     try (ServeClient localStore = ServeClient.open(local);
         ServeClient remoteStore = ServeClient.open(remote)) {
-      if (!to()) {
-        // The host signs what we pull, once keys are exchanged and our store checks signatures at all.
-        if (settings.sign() && keysEnsured && keys.checksSignatures(local)) {
-          keys.signOnRemote(remote, remoteStore.queryClosure(all, false));
-        }
-        return engine.build().copy(remoteStore, localStore, all);
-      }
       if (!settings.sign()) {
-        return engine.build().copy(localStore, remoteStore, all);
+        return engine.build().copy(localStore, remoteStore, roots);
       }
       SigningKeyPair key = keys.localKeyPair(local);
       try {
-        return engine.signer(key::sign).build().copy(localStore, remoteStore, all);
+        return engine.signer(key::sign).build().copy(localStore, remoteStore, roots);
       } finally {
         key.destroy();
       }
+    }
+  }
+
+  private CopyResult pull(CopyEngine.Builder engine, List<StorePath> roots) {
+    // The host signs what we pull, once keys are exchanged and our store checks signatures at all. It
+    // signs before the copy's serve process starts: nix-store --serve caches each path's info when first
+    // asked, so one that listed the closure would describe the paths without the new signatures.
+    if (settings.sign() && keysEnsured && keys.checksSignatures(local)) {
+      Set<StorePath> closure;
+      try (ServeClient lister = ServeClient.open(remote)) {
+        closure = lister.queryClosure(roots, false);
+      }
+      keys.signOnRemote(remote, closure);
+    }
+    try (ServeClient remoteStore = ServeClient.open(remote);
+        ServeClient localStore = ServeClient.open(local)) {
+      return engine.build().copy(remoteStore, localStore, roots);
     }
   }
 

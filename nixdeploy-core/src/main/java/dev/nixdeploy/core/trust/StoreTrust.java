@@ -4,7 +4,6 @@ import dev.nixdeploy.Command;
 import dev.nixdeploy.CommandResult;
 import dev.nixdeploy.KeyExchangeException;
 import dev.nixdeploy.PublicKey;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,10 +42,9 @@ final class StoreTrust {
         return Outcome.ALREADY_TRUSTED;
       }
       List<String> argv = new ArrayList<>(List.of("sh", "-c", Scripts.APPEND_LINE, "sh", confFile,
-          TrustedKeys.line(key), conf.text().isPresent() ? "yes" : "no"));
+          TrustedKeys.line(key), conf.bytes().isPresent() ? "yes" : "no"));
       argv.addAll(restarter.command(host));
-      byte[] seen = conf.text().orElse("").getBytes(StandardCharsets.UTF_8);
-      CommandResult r = host.runAsRoot(Command.of(argv), seen);
+      CommandResult r = host.runAsRoot(Command.of(argv), conf.bytes().orElse(new byte[0]));
       switch (r.exitCode()) {
         case 0:
           restarter.awaitDaemon(host);

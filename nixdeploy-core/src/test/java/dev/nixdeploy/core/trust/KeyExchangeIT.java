@@ -29,9 +29,11 @@ import dev.nixdeploy.testing.SandboxHosts;
 import dev.nixdeploy.testing.SandboxTest;
 import dev.nixdeploy.testing.SandboxUsers;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -254,6 +256,28 @@ class KeyExchangeIT {
     assertThat(target.exec("ls", "-A", "/etc/nix").orThrow().stdout().lines())
         .as("no temporary file left behind")
         .containsExactlyInAnyOrder(".nix-deploy.lock", "local.conf", "nix.conf", "signing-key.pub", "signing-key.sec");
+  }
+
+  @Test
+  void aNixConfThatIsNotUtf8IsEditedAndKeepsItsBytes() {
+    // 0xE9 is "é" in Latin-1, and no UTF-8.
+    target.exec("sh", "-c", "printf '%s\\n# caf\\351 in Latin-1\\n' \"$1\" >/etc/nix/nix.conf", "sh",
+        originalConf).orThrow();
+    String before = hex(target, CONF);
+    assertThat(before).contains("636166e920"); // "caf\351 "
+
+    KeyExchangeResult first = ensureTo(exchange().build(), SandboxUsers.ADMIN);
+
+    PublicKey key = SigningKeyPair.load(secretKeyFile).publicKey();
+    assertThat(first.changes()).extracting(KeyExchangeResult.Change::kind).contains(ChangeKind.KEY_TRUSTED);
+    assertThat(hex(target, CONF)).isEqualTo(before
+        + HexFormat.of().formatHex(("extra-trusted-public-keys = " + key + "\n").getBytes(StandardCharsets.UTF_8)));
+    assertThat(ensureTo(exchange().build(), SandboxUsers.ADMIN).changes()).isEmpty();
+  }
+
+  /** @return the file's bytes in lowercase hex, read on the host so that no decoding touches them */
+  private static String hex(SandboxHost host, String file) {
+    return host.exec("sh", "-c", "od -An -v -tx1 \"$1\" | tr -d ' \\n'", "sh", file).orThrow().stdout();
   }
 
   @Test
