@@ -32,7 +32,8 @@ import java.util.UUID;
  * Times nix-deploy's closure copy and {@code nix-copy-closure} against the same sandbox host in one run:
  * a wide closure, one large path, a no-op, and the wide closure again over a link with added latency.
  * Every measured run starts from the same state (the paths are deleted from the host before it), the
- * tools take turns within each repetition, and the median is reported. Run as root with
+ * tools take turns within each repetition (each repetition starting with the next tool), and the median
+ * is reported. Run as root with
  * {@code scripts/benchmark [repetitions [wideFiles [largeMiB [delayMillis]]]]}.
  */
 public final class CopyBenchmark {
@@ -106,7 +107,10 @@ public final class CopyBenchmark {
       String alias, StorePath root, boolean fresh) {
     Map<String, List<Duration>> runs = new LinkedHashMap<>();
     for (int rep = 1; rep <= repetitions; rep++) {
-      for (Tool tool : tools) {
+      // Each repetition starts with another tool: the host's cost of creating files depends on what was
+      // deleted just before (see docs/benchmarks.md), so no tool should always come first or last.
+      for (int turn = 0; turn < tools.size(); turn++) {
+        Tool tool = tools.get((turn + rep - 1) % tools.size());
         if (fresh) {
           removeFromHost(root);
         } else if (!host.isValid(root)) {

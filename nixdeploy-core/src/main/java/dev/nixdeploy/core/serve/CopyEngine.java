@@ -134,12 +134,17 @@ public final class CopyEngine {
             requested = upTo;
           }
           drain(false);
+          if (!source.hasInputReady()) {
+            // We are about to wait for the source: let the destination work on what we have meanwhile.
+            destination.flushSent();
+          }
           PathInfo info = signed(missing.get(i));
           sent[i] = info;
           listener.pathCopyStarted(destination.host(), info);
           InputStream nar = source.dumpStorePath(info.path(), info.narSize());
           destination.sendAddToStoreNar(info, nar);
         }
+        destination.flushSent();
         while (confirmed < missing.size()) {
           drain(true);
         }

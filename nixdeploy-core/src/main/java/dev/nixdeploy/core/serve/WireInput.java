@@ -89,6 +89,11 @@ final class WireInput implements AutoCloseable {
     return n;
   }
 
+  /** @return how many bytes can be read without blocking, as far as the stream can tell */
+  int available() throws IOException {
+    return in.available();
+  }
+
   void readFully(byte[] buffer, int offset, int length) throws IOException {
     int done = 0;
     while (done < length) {
