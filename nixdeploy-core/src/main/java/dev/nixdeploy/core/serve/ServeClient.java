@@ -575,13 +575,23 @@ public final class ServeClient implements AutoCloseable {
     }
   }
 
-  /** Ends the conversation: closes the server's input so it exits, then releases the process. */
+  /**
+   * Ends the conversation: closes the server's input so it exits, then releases the process. A server
+   * still streaming NARs nobody will read never sees that end-of-file (it is blocked writing), so then
+   * the process is ended at once instead of waited for.
+   */
   @Override
   public void close() {
     try {
       out.close();
     } catch (IOException e) {
       // The server is gone already.
+    }
+    boolean unreadOutput = broken || !requestedDumps.isEmpty()
+        || (activeDump != null && activeDump.remaining > 0);
+    if (unreadOutput) {
+      process.close();
+      return;
     }
     try {
       process.waitFor(Duration.ofSeconds(30));

@@ -72,8 +72,11 @@ class ConfirmedActivationIT {
 
       assertThatThrownBy(() -> activator.activate(locking, options))
           .isInstanceOf(ActivationException.class)
-          .hasMessageContaining("could not open a new ssh connection")
           .hasMessageContaining("rolled itself back")
+          // Refused while locked out; or, on a loaded machine, an attempt that began in time got through
+          // only once the watchdog had restored access: the host decides, atomically, and says so.
+          .hasMessageMatching("(?s).*(could not open a new ssh connection|only after the host's"
+              + " confirmation window).*")
           .hasMessageContaining("Rolled back: " + good.path() + " is active again (profile generation 1)")
           .satisfies(e -> {
             ActivationResult r = ((ActivationException) e).result().orElseThrow();
