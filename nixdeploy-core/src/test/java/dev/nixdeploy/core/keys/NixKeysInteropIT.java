@@ -9,6 +9,7 @@ import dev.nixdeploy.PublicKey;
 import dev.nixdeploy.Signature;
 import dev.nixdeploy.SigningKeyPair;
 import dev.nixdeploy.StorePath;
+import dev.nixdeploy.testing.ExecResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ class NixKeysInteropIT {
     byte[] bad = javaSig.bytes();
     bad[0] ^= 1;
     Files.writeString(narinfo, unsigned + "Sig: " + Signature.of(name, bad) + "\n");
-    LocalNix.Result rejected = verify(store, key.publicKey(), app);
+    ExecResult rejected = verify(store, key.publicKey(), app);
     assertThat(rejected.exitCode()).isNotZero();
     assertThat(rejected.stderr()).contains("path '" + app + "' is untrusted");
 
@@ -115,7 +116,7 @@ class NixKeysInteropIT {
     assertThat(verify(null, SigningKeyPair.generate(key.name()).publicKey(), app).exitCode()).isNotZero();
   }
 
-  private static LocalNix.Result verify(String store, PublicKey trusted, StorePath path) {
+  private static ExecResult verify(String store, PublicKey trusted, StorePath path) {
     return store == null
         ? LocalNix.exec("nix", NIX_COMMAND, NIX_COMMAND_VALUE, "store", "verify", "--sigs-needed", "1",
             "--trusted-public-keys", trusted.toString(), path.path())
