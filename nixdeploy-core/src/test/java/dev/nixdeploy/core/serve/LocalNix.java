@@ -4,10 +4,10 @@ import dev.nixdeploy.Command;
 import dev.nixdeploy.CommandResult;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.core.local.LocalTransport;
+import dev.nixdeploy.testing.SampleClosures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -37,19 +37,9 @@ final class LocalNix {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$") + "\"";
   }
 
-  /** A chain c -> b -> a of small paths; returns [a, b, c]. */
+  /** A chain c -> b -> a of small paths, built by the test fixtures; returns [a, b, c]. */
   static List<StorePath> chain(String seed) {
-    String a = derivation("chain-a-" + seed, "echo a > $out");
-    String b = "let a = " + a + "; in " + derivation("chain-b-" + seed, "echo ${a} > $out")
-        .replace("\\${a}", "${a}");
-    String c = "let a = " + a + "; b = " + b + "; in "
-        + derivation("chain-c-" + seed, "/bin/mkdir $out; echo ${b} > $out/b; echo ${a} > $out/a")
-            .replace("\\${a}", "${a}").replace("\\${b}", "${b}");
-    List<StorePath> out = new ArrayList<>();
-    out.add(build(a));
-    out.add(build(b));
-    out.add(build(c));
-    return out;
+    return SampleClosures.chain(seed).closure();
   }
 
   /** @return the closure of {@code root} in the local store, {@code root} included */
