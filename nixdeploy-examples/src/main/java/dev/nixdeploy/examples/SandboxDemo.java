@@ -1,13 +1,13 @@
 package dev.nixdeploy.examples;
 
 import dev.nixdeploy.StorePath;
-import dev.nixdeploy.examples.cli.NixDeployCommand;
-import dev.nixdeploy.testing.ExecResult;
-import dev.nixdeploy.testing.FakeSystem;
-import dev.nixdeploy.testing.SampleClosures;
-import dev.nixdeploy.testing.SandboxHost;
-import dev.nixdeploy.testing.SandboxHosts;
-import dev.nixdeploy.testing.SandboxUsers;
+import dev.nixdeploy.cli.NixDeployCommand;
+import dev.nixdeploy.sandbox.ExecResult;
+import dev.nixdeploy.sandbox.FakeSystem;
+import dev.nixdeploy.sandbox.SampleClosures;
+import dev.nixdeploy.sandbox.SandboxHost;
+import dev.nixdeploy.sandbox.SandboxHosts;
+import dev.nixdeploy.sandbox.SandboxUsers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public final class SandboxDemo {
       say("Built two sample closures locally:%n  %s%n  %s", first, second);
 
       say("%nThe problem: user 'deploy' is not in the host's trusted-users, so plain nix-copy-closure fails:");
-      ExecResult refused = dev.nixdeploy.testing.LocalCommand.of("nix-copy-closure", "--to",
+      ExecResult refused = dev.nixdeploy.sandbox.LocalCommand.of("nix-copy-closure", "--to",
           SandboxUsers.DEPLOY + "@" + host.alias(), first.path())
           .withEnv("NIX_SSHOPTS", hosts.sshOptions()).run();
       System.out.println(indent(lineWith(refused.stderr(), "lacks a valid signature")));

@@ -1,0 +1,34 @@
+package dev.nixdeploy.cli;
+
+import dev.nixdeploy.SigningKeyPair;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nix-deploy keys public}: the public half of a secret key file. */
+@Command(
+    name = "public",
+    mixinStandardHelpOptions = true,
+    description = "Print the public key (NAME:BASE64) of a secret key file, for trusted-public-keys.")
+final class KeysPublicCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--secret-key", required = true, paramLabel = "FILE",
+      description = "Secret key file (Nix's format, mode 0600 or stricter).")
+  Path secretKey;
+
+  @Override
+  public Integer call() {
+    SigningKeyPair key = SigningKeyPair.load(secretKey);
+    try {
+      spec.commandLine().getOut().println(key.publicKey());
+      spec.commandLine().getOut().flush();
+    } finally {
+      key.destroy();
+    }
+    return 0;
+  }
+}

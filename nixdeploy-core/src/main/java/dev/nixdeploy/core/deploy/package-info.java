@@ -1,8 +1,0 @@
-/**
- * The {@link dev.nixdeploy.Deployer} implementation: plans, and the run that carries a plan out over one
- * SSH session. Internal: use {@link dev.nixdeploy.Deployer} instead.
- */
-@NullMarked
-package dev.nixdeploy.core.deploy;
-
-import org.jspecify.annotations.NullMarked;

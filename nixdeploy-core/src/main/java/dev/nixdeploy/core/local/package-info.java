@@ -1,8 +1,0 @@
-/**
- * Runs commands on the local machine: the {@link dev.nixdeploy.Transport} for the local Nix store. Not a
- * supported API.
- */
-@NullMarked
-package dev.nixdeploy.core.local;
-
-import org.jspecify.annotations.NullMarked;

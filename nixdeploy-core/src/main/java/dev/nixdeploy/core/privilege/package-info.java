@@ -1,8 +1,0 @@
-/**
- * Running commands as root on a host: directly, with {@code sudo -n}, or with {@code sudo -S}. Not a
- * supported API.
- */
-@NullMarked
-package dev.nixdeploy.core.privilege;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,12 @@
+package dev.nixdeploy.internal.deploy;
+
+import dev.nixdeploy.ActivationOptions;
+import java.util.Objects;
+
+/** A profile to point at the copied root: its name, its directory, and whether to insist on root. */
+record ProfileRequest(String name, String directory, boolean sudo) {
+  ProfileRequest {
+    ActivationOptions.checkName("profile name", name);
+    Objects.requireNonNull(directory, "directory");
+  }
+}

@@ -1,0 +1,67 @@
+package dev.nixdeploy.internal.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nixdeploy.CopyResult;
+import dev.nixdeploy.Deployer;
+import dev.nixdeploy.DeployerSettings;
+import dev.nixdeploy.Direction;
+import dev.nixdeploy.PublicKey;
+import dev.nixdeploy.SigningKeyPair;
+import dev.nixdeploy.StorePath;
+import dev.nixdeploy.Target;
+import dev.nixdeploy.Transport;
+import dev.nixdeploy.internal.ssh.SshTransports;
+import dev.nixdeploy.sandbox.SandboxHost;
+import dev.nixdeploy.sandbox.SandboxHosts;
+import dev.nixdeploy.sandbox.SandboxTest;
+import dev.nixdeploy.sandbox.SandboxUsers;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --from} into a store that checks signatures. This machine's store is root single-user and
+ * checks none, so sandbox-1's admin (sudo, not in trusted-users: its daemon checks them) stands in for
+ * the pulling side, and sandbox-0 is the host pulled from.
+ */
+@SandboxTest(hosts = 2)
+class PullIntoCheckingStoreIT {
+  @Test
+  void theFirstPullCarriesTheSignaturesMadeForIt(SandboxHosts hosts, @TempDir Path dir) {
+    SandboxHost source = hosts.host(0);
+    SandboxHost receiver = hosts.host(1);
+    String seed = "pull-it-" + UUID.randomUUID().toString().substring(0, 8);
+    StorePath top = StorePath.parse(source.exec("nix-build", "--no-out-link", "--option", "substituters", "",
+        "-E", "let dep = builtins.derivation { name = \"" + seed + "-dep\"; system = builtins.currentSystem;"
+            + " builder = \"/bin/sh\"; args = [\"-c\" \"echo " + seed + " > $out\"]; };"
+            + " in builtins.derivation { name = \"" + seed + "\"; system = builtins.currentSystem;"
+            + " builder = \"/bin/sh\"; args = [\"-c\" \"echo ${dep} > $out\"]; }")
+        .orThrow().stdout().strip());
+    List<StorePath> closure = source.exec("nix-store", "-qR", top.path()).orThrow().stdout().lines()
+        .map(StorePath::parse).toList();
+    assertThat(closure).hasSize(2);
+    Path key = dir.resolve("signing-key.sec");
+    SigningKeyPair.generate(seed).store(key, dir.resolve("signing-key.pub"));
+    DeployerSettings settings = Deployer.builder().ssh(hosts.sshSettings()).signingKeyFile(key).build()
+        .settings();
+    Transport here = SshTransports.connect(Target.parse(receiver.destination(SandboxUsers.ADMIN)), settings.ssh());
+
+    CopyResult result;
+    try (CoreSession session = CoreSession.open(settings, Target.parse(source.destination(SandboxUsers.ADMIN)),
+        Direction.FROM, here)) {
+      assertThat(session.ensureKeys().notes()).as("sandbox-1 checks signatures").isEmpty();
+      result = session.copy(List.of(top));
+    }
+
+    assertThat(result.sent()).containsExactlyInAnyOrderElementsOf(closure);
+    String hostKeyName = PublicKey.parse(source.exec("cat", "/etc/nix/signing-key.pub").orThrow().stdout()).name();
+    for (StorePath p : closure) {
+      assertThat(receiver.isValid(p)).isTrue();
+      assertThat(receiver.exec("nix", "--extra-experimental-features", "nix-command", "path-info", "--sigs",
+          p.path()).orThrow().stdout()).contains(hostKeyName + ":");
+    }
+  }
+}
