@@ -8,6 +8,7 @@ package dev.nixdeploy.sandbox;
  * when it is not on a sandbox host, or when {@code ACTION} is not one of {@code switch}, {@code boot},
  * {@code test} and {@code dry-activate}. Otherwise it records the run (see {@link Activation} and
  * {@link SandboxHost#activations()}), then, for {@code switch} and {@code test} (which activate now),
+ * points {@code /run/current-system} at itself (as NixOS's activation script does, failing or not),
  * changes ssh access of {@link SandboxUsers#DEPLOY} as described, and exits with {@link #exitCode()}.
  */
 public enum FakeSystem {

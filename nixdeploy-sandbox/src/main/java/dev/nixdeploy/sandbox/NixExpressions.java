@@ -126,6 +126,8 @@ final class NixExpressions {
         %3$sprintf '%%s\\n' "$record" >>"$state/activations.log" || exit 1
         case "$action" in
           switch | test)
+            # As NixOS's activation script does, before anything can fail.
+            ln -sfn "$system" /run/current-system
             %4$s ;;
         esac
         exit %5$d

@@ -417,14 +417,20 @@ public final class Activator {
       }
       result.rollback().ifPresentOrElse(r -> {
         if (r.succeeded()) {
-          b.append(" Rolled back: ").append(r.system().orElseThrow()).append(" is active again");
+          b.append(" Rolled back: ").append(r.system().orElseThrow()).append(options.mode() == ActivationMode.BOOT
+              ? " is the boot default again" : " is active again");
           r.generation().ifPresent(g -> b.append(" (profile generation ").append(g).append(')'));
+          if (result.profile().isPresent() && result.generationBefore().isEmpty()) {
+            b.append("; the profile ").append(result.profile().get())
+                .append(" had no generation before and has none again");
+          }
           b.append('.');
         } else if (r.system().isPresent()) {
           b.append(" Rolling back to ").append(r.system().get()).append(" failed too (exit code ")
               .append(r.exitCode()).append("): the host needs attention.");
         } else {
-          b.append(" There was no previous system to roll back to: the host needs attention.");
+          b.append(" No system was running and the profile had no generation before, so there was nothing"
+              + " to re-activate: the host needs attention.");
         }
       }, () -> b.append(options.autoRollback() || options.mode() == ActivationMode.DRY_ACTIVATE
           ? "" : " Automatic rollback is off: the host stays on the new system."));

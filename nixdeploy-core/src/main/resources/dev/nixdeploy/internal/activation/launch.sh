@@ -1,10 +1,32 @@
-# nix-deploy: makes a private run directory for one activation and starts the activation in it, detached
-# from this ssh session (systemd-run where systemd runs, else setsid), then returns at once.
-# Arguments: run id, login user, the activation script, then the activation's own arguments.
+# nix-deploy: makes a private run directory for one activation, writes the activation script and its
+# arguments into it, and starts the script detached from this ssh session (systemd-run where systemd
+# runs, else setsid), then returns at once.
+# Arguments: run id (hex), login user, the activation script, then the activation's own arguments: action,
+# system, profile, bootloader, rollback, confirm, strict (see activate.sh).
+# systemd expands $VARIABLES in the command lines of its units, so the command line names only files of
+# the run directory; the script and every argument reach the activation through those files.
 set -eu
 id=$1 user=$2 script=$3
 shift 3
 base=/run/nix-deploy
+case $id in
+  '' | *[!0-9a-f]*)
+    echo "the run id must be hexadecimal: refusing" >&2
+    exit 1 ;;
+esac
+if [ $# -ne 7 ]; then
+  echo "the activation takes 7 arguments, not $#" >&2
+  exit 1
+fi
+newline='
+'
+for value in "$user" "$@"; do
+  case $value in
+    *"$newline"*)
+      echo "an argument of the activation holds a line break: refusing" >&2
+      exit 1 ;;
+  esac
+done
 umask 077
 mkdir -p "$base"
 if [ -L "$base" ] || [ ! -d "$base" ] || [ "$(stat -c %u "$base")" != 0 ]; then
@@ -25,10 +47,18 @@ mkdir -m 0700 "$dir/confirm"
 : >"$dir/confirm/token"
 chown "$user" "$dir/confirm"
 if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
-  systemd-run --quiet --collect --no-ask-password --unit="nix-deploy-activation-$id" --service-type=exec \
-    -- /bin/sh -c "$script" nix-deploy-activate "$dir" "$user" "$@"
-  echo systemd-run
+  launcher=systemd-run
 else
-  setsid /bin/sh -c "$script" nix-deploy-activate "$dir" "$user" "$@" </dev/null >/dev/null 2>&1 &
-  echo setsid
+  launcher=setsid
 fi
+# Root's alone (umask 077): what runs, and with what.
+printf '%s' "$script" >"$dir/activate.sh"
+printf '%s\n' "owner=$user" "action=$1" "system=$2" "profile=$3" "bootloader=$4" "rollback=$5" \
+  "confirm=$6" "strict=$7" "launcher=$launcher" "id=$id" >"$dir/arguments"
+if [ "$launcher" = systemd-run ]; then
+  systemd-run --quiet --collect --no-ask-password --unit="nix-deploy-activation-$id" --service-type=exec \
+    -- /bin/sh "$dir/activate.sh" "$dir"
+else
+  setsid /bin/sh "$dir/activate.sh" "$dir" </dev/null >/dev/null 2>&1 &
+fi
+echo "$launcher"
