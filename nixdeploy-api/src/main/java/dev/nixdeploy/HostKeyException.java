@@ -12,14 +12,17 @@ public class HostKeyException extends ConnectionException {
 
   /** Why the key was refused. */
   public enum Reason {
-    /** The known-hosts file has no key for this host (and the policy is {@link HostKeyPolicy#STRICT}). */
+    /**
+     * The known-hosts files have no key for this host (and the policy is {@link HostKeyPolicy#STRICT}), or
+     * know it only through {@code @cert-authority} lines, which nix-deploy does not check.
+     */
     UNKNOWN,
     /**
-     * The known-hosts file holds a different key of the same type for this host: a reinstalled host, or
-     * a man-in-the-middle. Never accepted automatically.
+     * The known-hosts files hold other keys for this host (of the offered key's type or another one): a
+     * reinstalled host, a new key type, or a man-in-the-middle. Never accepted automatically.
      */
     CHANGED,
-    /** The key is marked {@code @revoked} in the known-hosts file. */
+    /** The key is marked {@code @revoked} in a known-hosts file, by a line whose pattern matches the host. */
     REVOKED
   }
 

@@ -25,6 +25,19 @@ final class KeyNames {
     return name;
   }
 
+  /**
+   * The rules for a key that is to be trusted: {@link #check} and no {@code '#'}, which starts a comment in
+   * nix.conf, so that Nix would read {@code evil#x:KEY} as a key named {@code evil} with no key at all.
+   */
+  static String checkTrustable(String name) {
+    check(name);
+    if (name.indexOf('#') >= 0) {
+      throw new IllegalArgumentException("A key name must not contain '#', which nix.conf reads as the start of "
+          + "a comment: \"" + printable(name) + "\"; use letters, digits and . _ + - (e.g. host-1)");
+    }
+    return name;
+  }
+
   private static String printable(String s) {
     String p = s.replaceAll("\\p{Cntrl}", "?");
     return p.length() > 100 ? p.substring(0, 100) + "…" : p;

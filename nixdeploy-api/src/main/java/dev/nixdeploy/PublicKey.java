@@ -42,12 +42,13 @@ public final class PublicKey {
 
   /**
    * @param name the key name, as in {@code cache.example.org-1}: non-empty, no {@code ':'}, no white space
+   *     or control characters, no {@code '#'} (nix.conf, where trusted keys are listed, cannot carry these)
    * @param key the 32 bytes of the Ed25519 public key (copied)
    * @return the key
    * @throws IllegalArgumentException if the name is invalid or {@code key} is not 32 bytes long
    */
   public static PublicKey of(String name, byte[] key) {
-    KeyNames.check(name);
+    KeyNames.checkTrustable(name);
     Objects.requireNonNull(key, "key");
     if (key.length != SIZE) {
       throw new IllegalArgumentException(

@@ -41,6 +41,7 @@ public final class SshSettings {
   private final @Nullable Path knownHostsFile;
   private final @Nullable HostKeyPolicy hostKeyPolicy;
   private final @Nullable Duration connectTimeout;
+  private final @Nullable Duration progressTimeout;
   private final @Nullable Duration serverAliveInterval;
 
   private SshSettings(Builder b) {
@@ -53,6 +54,7 @@ public final class SshSettings {
     this.knownHostsFile = b.knownHostsFile;
     this.hostKeyPolicy = b.hostKeyPolicy;
     this.connectTimeout = b.connectTimeout;
+    this.progressTimeout = b.progressTimeout;
     this.serverAliveInterval = b.serverAliveInterval;
   }
 
@@ -124,6 +126,14 @@ public final class SshSettings {
   }
 
   /**
+   * @return how long a host's Nix may go without sending or taking a byte while nix-deploy waits on it,
+   *     if set; otherwise 5 minutes. A host that stalls that long is cut off with an error saying so.
+   */
+  public Optional<Duration> progressTimeout() {
+    return Optional.ofNullable(progressTimeout);
+  }
+
+  /**
    * @return the keep-alive interval, if set; otherwise {@code ServerAliveInterval}, then 15 seconds. A
    *     connection that misses three keep-alives in a row counts as lost. {@link Duration#ZERO} turns
    *     keep-alives off.
@@ -139,13 +149,14 @@ public final class SshSettings {
         && Objects.equals(agentSocket, s.agentSocket) && readSshConfig == s.readSshConfig
         && Objects.equals(sshConfigFile, s.sshConfigFile) && Objects.equals(knownHostsFile, s.knownHostsFile)
         && hostKeyPolicy == s.hostKeyPolicy && Objects.equals(connectTimeout, s.connectTimeout)
+        && Objects.equals(progressTimeout, s.progressTimeout)
         && Objects.equals(serverAliveInterval, s.serverAliveInterval);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(identityFiles, passphraseSource, useAgent, agentSocket, readSshConfig, sshConfigFile,
-        knownHostsFile, hostKeyPolicy, connectTimeout, serverAliveInterval);
+        knownHostsFile, hostKeyPolicy, connectTimeout, progressTimeout, serverAliveInterval);
   }
 
   /** @return the settings, saying only whether a passphrase source is set */
@@ -158,6 +169,7 @@ public final class SshSettings {
         + (knownHostsFile == null ? "" : ", knownHostsFile=" + knownHostsFile)
         + (hostKeyPolicy == null ? "" : ", hostKeyPolicy=" + hostKeyPolicy)
         + (connectTimeout == null ? "" : ", connectTimeout=" + connectTimeout)
+        + (progressTimeout == null ? "" : ", progressTimeout=" + progressTimeout)
         + (serverAliveInterval == null ? "" : ", serverAliveInterval=" + serverAliveInterval) + "}";
   }
 
@@ -172,6 +184,7 @@ public final class SshSettings {
     private @Nullable Path knownHostsFile;
     private @Nullable HostKeyPolicy hostKeyPolicy;
     private @Nullable Duration connectTimeout;
+    private @Nullable Duration progressTimeout;
     private @Nullable Duration serverAliveInterval;
 
     private Builder() {}
@@ -186,6 +199,7 @@ public final class SshSettings {
       knownHostsFile = s.knownHostsFile;
       hostKeyPolicy = s.hostKeyPolicy;
       connectTimeout = s.connectTimeout;
+      progressTimeout = s.progressTimeout;
       serverAliveInterval = s.serverAliveInterval;
     }
 
@@ -280,6 +294,17 @@ public final class SshSettings {
      */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = checkMillis("connectTimeout", connectTimeout, false);
+      return this;
+    }
+
+    /**
+     * @param progressTimeout how long a host's Nix may go without sending or taking a byte while
+     *     nix-deploy waits on it (an answer, or room for a request) before the host is cut off; positive and
+     *     at most 24 days. Time in which nix-deploy waits on nothing does not count.
+     * @return this
+     */
+    public Builder progressTimeout(Duration progressTimeout) {
+      this.progressTimeout = checkMillis("progressTimeout", progressTimeout, false);
       return this;
     }
 

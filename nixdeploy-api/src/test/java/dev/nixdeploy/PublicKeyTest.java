@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -127,5 +128,20 @@ class PublicKeyTest {
     PublicKey key = PublicKey.parse(NixVectors.PUBLIC_KEY);
     key.bytes()[0] ^= 1;
     assertThat(key.toString()).isEqualTo(NixVectors.PUBLIC_KEY);
+  }
+
+  @Test
+  void refusesNamesThatNixConfCannotCarry() {
+    String key = ":" + java.util.Base64.getEncoder().encodeToString(new byte[PublicKey.SIZE]);
+    for (String name : List.of("evil#x", "a b", "tab\tname", "new\nline", "nul\0", "", "bell\u0007",
+        "#")) {
+      assertThatThrownBy(() -> PublicKey.parse(name + key)).as(name).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("key name");
+    }
+    assertThatThrownBy(() -> PublicKey.parse("evil#x" + key)).hasMessageContaining("'#'")
+        .hasMessageContaining("comment");
+    assertThat(PublicKey.parse("web-1.example_2+x" + key).name()).isEqualTo("web-1.example_2+x");
+    // Signatures keep Nix's rules: a '#' in a signature's key name is Nix's own business.
+    assertThat(Signature.of("a#b", new byte[64]).keyName()).isEqualTo("a#b");
   }
 }

@@ -73,4 +73,16 @@ class SshSettingsTest {
     assertThatThrownBy(() -> b.sshConfigFile(null)).hasMessageContaining("sshConfigFile");
     assertThatThrownBy(() -> b.agentSocket(null)).hasMessageContaining("agentSocket");
   }
+
+  @Test
+  void progressTimeoutIsCheckedAndKept() {
+    assertThat(SshSettings.defaults().progressTimeout()).isEmpty();
+    SshSettings s = SshSettings.builder().progressTimeout(java.time.Duration.ofSeconds(7)).build();
+    assertThat(s.progressTimeout()).contains(java.time.Duration.ofSeconds(7));
+    assertThat(s.newBuilder().build()).isEqualTo(s);
+    assertThat(s.toString()).contains("progressTimeout=PT7S");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> SshSettings.builder().progressTimeout(java.time.Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("progressTimeout");
+  }
 }

@@ -41,6 +41,11 @@ final class ConnectionOptions {
       description = "Ask once, without echo, for the sudo password of hosts where sudo wants one.")
   boolean askSudoPassword;
 
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      description = "Give up on a host whose Nix sends or takes nothing for this long while we wait on it"
+          + " (default: 300).")
+  @org.jspecify.annotations.Nullable Long timeoutSeconds;
+
   @Option(names = {"-s", "--use-substitutes"},
       description = "Let the receiving host fetch what it can from its own binary caches first.")
   boolean useSubstitutes;
@@ -68,6 +73,13 @@ final class ConnectionOptions {
     }
     if (acceptNewHostKey) {
       ssh.hostKeyPolicy(HostKeyPolicy.ACCEPT_NEW);
+    }
+    if (timeoutSeconds != null) {
+      if (timeoutSeconds <= 0 || timeoutSeconds > Integer.MAX_VALUE / 1000) {
+        throw new NixDeployException("--timeout takes a number of seconds from 1 to "
+            + Integer.MAX_VALUE / 1000 + ", not " + timeoutSeconds);
+      }
+      ssh.progressTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
     }
     return ssh.build();
   }

@@ -22,7 +22,7 @@ public final class SandboxUsers {
   public static final String DEPLOY = "deploy";
   /** A user with passwordless sudo ({@code NOPASSWD: ALL}). */
   public static final String ADMIN = "admin";
-  /** A user whose sudo asks for {@link #OPERATOR_PASSWORD}. */
+  /** A user whose sudo asks for {@link #OPERATOR_PASSWORD}, except for {@code cat} ({@code NOPASSWD}). */
   public static final String OPERATOR = "operator";
   /** The password {@link #OPERATOR}'s sudo asks for, for example with {@code sudo -S}. */
   public static final String OPERATOR_PASSWORD = "operator-sandbox-password";

@@ -126,9 +126,14 @@ final class CoreSession implements DeploymentSession {
     return to() ? push(engine, all) : pull(engine, all);
   }
 
+  private ServeClient serve(Transport transport) {
+    return ServeClient.open(transport, ServeClient.SERVE_WRITE,
+        settings.ssh().progressTimeout().orElse(ServeClient.DEFAULT_TIMEOUT));
+  }
+
   private CopyResult push(CopyEngine.Builder engine, List<StorePath> roots) {
-    try (ServeClient localStore = ServeClient.open(local);
-        ServeClient remoteStore = ServeClient.open(remote)) {
+    try (ServeClient localStore = serve(local);
+        ServeClient remoteStore = serve(remote)) {
       if (!settings.sign()) {
         return engine.build().copy(localStore, remoteStore, roots);
       }
@@ -147,13 +152,13 @@ final class CoreSession implements DeploymentSession {
     // asked, so one that listed the closure would describe the paths without the new signatures.
     if (settings.sign() && keysEnsured && keys.checksSignatures(local)) {
       Set<StorePath> closure;
-      try (ServeClient lister = ServeClient.open(remote)) {
+      try (ServeClient lister = serve(remote)) {
         closure = lister.queryClosure(roots, false);
       }
       keys.signOnRemote(remote, closure);
     }
-    try (ServeClient remoteStore = ServeClient.open(remote);
-        ServeClient localStore = ServeClient.open(local)) {
+    try (ServeClient remoteStore = serve(remote);
+        ServeClient localStore = serve(local)) {
       return engine.build().copy(remoteStore, localStore, roots);
     }
   }

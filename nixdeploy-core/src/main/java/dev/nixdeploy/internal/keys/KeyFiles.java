@@ -42,11 +42,7 @@ final class KeyFiles {
             + " secret key file itself");
       }
       if (posix(file)) {
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-        if (mode.stream().anyMatch(UNSAFE::contains)) {
-          throw new SigningKeyException(file, "Secret key file " + file + " can be read or written by"
-              + " group or others (mode " + octal(mode) + "); restrict it with: chmod 600 " + file);
-        }
+        checkOwnership(file);
       }
       long size = Files.size(file);
       if (size > MAX_SIZE) {
@@ -62,6 +58,59 @@ final class KeyFiles {
           + " denied; run as the user who owns it", e);
     } catch (IOException e) {
       throw new SigningKeyException(file, "Secret key file " + file + " cannot be read: " + e, e);
+    }
+  }
+
+  /**
+   * Refuses a secret key that someone else could have written or swapped: the file (after links) must be
+   * owned by this process's user and closed to group and others, and its directory owned by this user or
+   * root and writable by nobody else.
+   */
+  private static void checkOwnership(Path file) throws IOException {
+    Path real = file.toRealPath();
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(real);
+    if (mode.stream().anyMatch(UNSAFE::contains)) {
+      throw new SigningKeyException(file, "Secret key file " + file + " can be read or written by"
+          + " group or others (mode " + octal(mode) + "); restrict it with: chmod 600 " + real);
+    }
+    Object me = currentUser();
+    Object owner = ownerOf(real);
+    if (!owner.equals(me)) {
+      throw new SigningKeyException(file, "Secret key file " + file + " belongs to another user (" + owner
+          + ", not " + me + "): someone else could have written it. Use a key file of your own, or take it"
+          + " over after checking it: chown " + System.getProperty("user.name") + " " + real);
+    }
+    Path dir = real.getParent();
+    Set<PosixFilePermission> dirMode = Files.getPosixFilePermissions(dir);
+    Object dirOwner = ownerOf(dir);
+    if (dirMode.contains(PosixFilePermission.GROUP_WRITE) || dirMode.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new SigningKeyException(file, "Secret key file " + file + " is in " + dir + ", which group or others"
+          + " may write (mode " + octal(dirMode) + "): they could replace the key. Restrict it with: chmod go-w "
+          + dir + " -- or keep the key in a directory of your own (the default is ~/.config/nix-deploy)");
+    }
+    if (!dirOwner.equals(me) && !dirOwner.equals(ROOT)) {
+      throw new SigningKeyException(file, "Secret key file " + file + " is in " + dir + ", which belongs to"
+          + " another user (" + dirOwner + "), who could replace the key; keep it in a directory of your own");
+    }
+  }
+
+  private static final Object ROOT = 0;
+
+  /** @return this process's uid (Linux: the owner of /proc/self), else its user name */
+  private static Object currentUser() {
+    try {
+      return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return System.getProperty("user.name");
+    }
+  }
+
+  private static Object ownerOf(Path path) throws IOException {
+    try {
+      return currentUser() instanceof Integer ? Files.getAttribute(path, "unix:uid")
+          : Files.getOwner(path).getName();
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return Files.getOwner(path).getName();
     }
   }
 

@@ -8,7 +8,9 @@ import dev.nixdeploy.Transport;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +27,14 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>The password is kept only as UTF-8 bytes inside this object (wiped by {@link #forget()}) and goes
- * to sudo's standard input alone. {@code sudo -k} makes sudo ask on every call, so the password line is
- * always consumed by sudo and never reaches the command.
+ * to sudo's standard input alone, never on a command line. {@code sudo -k} makes sudo ask on every call,
+ * except where a sudoers {@code NOPASSWD} rule lets the command run without one: then sudo leaves the
+ * password line unread. So the password is followed by a random marker line, and sudo runs a small root
+ * shell ({@link #UNWRAP}) that reads up to the marker (dropping the password line if sudo left it) before it
+ * runs the command: the command's standard input starts after the marker either way.
+ *
+ * <p>{@code sudo} itself is looked up in fixed system locations ({@link #SUDO_PATH}), never through the
+ * login user's {@code PATH}, so a program the login user placed on it is never handed the password.
  */
 public final class RootAccess {
   /** How commands become root. */
@@ -39,19 +47,33 @@ public final class RootAccess {
     SUDO_PASSWORD
   }
 
-  private static final List<String> SUDO_N = List.of("sudo", "-n", "--");
-  private static final List<String> SUDO_S = List.of("sudo", "-S", "-k", "-p", "", "--");
+  /** Where sudo is looked for: NixOS's setuid wrappers, then the system's own directories. */
+  static final String SUDO_PATH = "/run/wrappers/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+  /**
+   * Run by sudo as root with {@code MARKER COMMAND...}: reads lines up to the marker (the password line
+   * first, if sudo did not read it), then runs the command on what follows. Exit 125 if no marker came.
+   */
+  static final String UNWRAP = "m=$1; shift; IFS= read -r l || exit 125; "
+      + "if [ \"$l\" != \"$m\" ]; then l=; IFS= read -r l || exit 125; [ \"$l\" = \"$m\" ] || exit 125; fi; "
+      + "l=; exec \"$@\"";
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Transport transport;
   private final Mode mode;
   private final String user;
+  private final String sudo;
   private final byte @Nullable [] passwordLine;
+  private final String marker;
 
-  private RootAccess(Transport transport, Mode mode, String user, byte @Nullable [] passwordLine) {
+  private RootAccess(Transport transport, Mode mode, String user, String sudo, byte @Nullable [] passwordLine) {
     this.transport = transport;
     this.mode = mode;
     this.user = user;
+    this.sudo = sudo;
     this.passwordLine = passwordLine;
+    byte[] nonce = new byte[16];
+    RANDOM.nextBytes(nonce);
+    this.marker = "nix-deploy-stdin-" + HexFormat.of().formatHex(nonce);
   }
 
   /**
@@ -67,14 +89,16 @@ public final class RootAccess {
     CommandResult id = transport.run(Command.of("id", "-un")).orThrow(transport.host());
     String user = id.stdout().strip();
     if (user.equals("root")) {
-      return new RootAccess(transport, Mode.ROOT, user, null);
+      return new RootAccess(transport, Mode.ROOT, user, "", null);
     }
-    CommandResult sudo = transport.run(Command.of("sudo", "-n", "true"));
+    CommandResult where = transport.run(Command.of("sh", "-c", "PATH=$1; command -v sudo", "sh", SUDO_PATH));
+    String program = where.stdout().strip();
+    if (!where.succeeded() || !program.startsWith("/") || program.contains("\n")) {
+      throw refused(transport.host(), user, "sudo is not installed (looked for in " + SUDO_PATH + ")");
+    }
+    CommandResult sudo = transport.run(Command.of(program, "-n", "true"));
     if (sudo.succeeded()) {
-      return new RootAccess(transport, Mode.SUDO, user, null);
-    }
-    if (sudo.exitCode() == 127 || sudo.stderr().contains("not found")) {
-      throw refused(transport.host(), user, "sudo is not installed");
+      return new RootAccess(transport, Mode.SUDO, user, program, null);
     }
     boolean wantsPassword = sudo.stderr().contains("password is required")
         || sudo.stderr().contains("a terminal is required");
@@ -87,7 +111,7 @@ public final class RootAccess {
               + " SudoPasswordSource to the deployer)");
     }
     byte[] line = passwordLine(passwords.passwordFor(transport.host(), user));
-    RootAccess access = new RootAccess(transport, Mode.SUDO_PASSWORD, user, line);
+    RootAccess access = new RootAccess(transport, Mode.SUDO_PASSWORD, user, program, line);
     CommandResult check = access.run(Command.of("true"));
     if (!check.succeeded()) {
       access.forget();
@@ -152,7 +176,7 @@ public final class RootAccess {
   public CommandResult run(Command command, byte[] stdin) {
     CommandResult result = switch (mode) {
       case ROOT -> transport.run(command, stdin);
-      case SUDO -> transport.run(command.prefixedWith(SUDO_N), stdin);
+      case SUDO -> transport.run(command.prefixedWith(List.of(sudo, "-n", "--")), stdin);
       case SUDO_PASSWORD -> runWithPassword(command, stdin);
     };
     return new CommandResult(command, result.exitCode(), result.stdout(), result.stderr());
@@ -160,10 +184,14 @@ public final class RootAccess {
 
   private CommandResult runWithPassword(Command command, byte[] stdin) {
     byte[] line = Objects.requireNonNull(passwordLine, "password");
-    byte[] input = Arrays.copyOf(line, line.length + stdin.length);
-    System.arraycopy(stdin, 0, input, line.length, stdin.length);
+    byte[] markerLine = (marker + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] input = new byte[line.length + markerLine.length + stdin.length];
+    System.arraycopy(line, 0, input, 0, line.length);
+    System.arraycopy(markerLine, 0, input, line.length, markerLine.length);
+    System.arraycopy(stdin, 0, input, line.length + markerLine.length, stdin.length);
     try {
-      return transport.run(command.prefixedWith(SUDO_S), input);
+      return transport.run(command.prefixedWith(List.of(sudo, "-S", "-k", "-p", "", "--", "sh", "-c", UNWRAP,
+          "sh", marker)), input);
     } finally {
       Arrays.fill(input, (byte) 0);
     }

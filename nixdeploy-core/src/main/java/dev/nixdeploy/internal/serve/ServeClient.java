@@ -59,12 +59,23 @@ public final class ServeClient implements AutoCloseable {
   private static final int MIN_MINOR = 5;
   private static final Duration ERROR_WAIT = Duration.ofSeconds(10);
   private static final String UNTRUSTED = "lacks a valid signature";
+  /** How long a store may go without sending or taking a byte while we wait on it, unless told otherwise. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+  /** Longest store path accepted from a store (Nix's own limit is far lower). */
+  static final int MAX_PATH = 4096;
+  /** Most references one path may have, and most signatures. */
+  static final int MAX_REFERENCES = 1_000_000;
+  static final int MAX_SIGNATURES = 1024;
+  static final int MAX_SIGNATURE = 1024;
+  static final int MAX_HASH = 256;
+  static final int MAX_CA = 4096;
 
   private final String host;
   private final RemoteProcess process;
   private final WireInput in;
   private final WireOutput out;
   private final StderrTail stderr;
+  private final StallGuard stall;
   /** For streaming NARs out, reused for every path (only the sending thread touches them). */
   private byte @Nullable [] narBuffer;
   private @Nullable MessageDigest narDigest;
@@ -76,12 +87,13 @@ public final class ServeClient implements AutoCloseable {
   private volatile boolean lostWhileSending;
   private volatile @Nullable ConnectionLostException lostConnection;
 
-  private ServeClient(String host, RemoteProcess process) {
+  private ServeClient(String host, RemoteProcess process, Duration timeout) {
     this.host = host;
     this.process = process;
+    this.stall = new StallGuard(timeout, process::close);
     this.stderr = new StderrTail(process.stderr(), "nix-store stderr " + host);
-    this.in = new WireInput(process.stdout());
-    this.out = new WireOutput(process.stdin());
+    this.in = new WireInput(stall.guard(process.stdout()));
+    this.out = new WireOutput(stall.guard(process.stdin()));
   }
 
   /**
@@ -106,8 +118,22 @@ public final class ServeClient implements AutoCloseable {
    * @throws UnsupportedNixException if the host's Nix is older than 2.4
    */
   public static ServeClient open(Transport transport, Command command) {
+    return open(transport, command, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * Starts a serving command and shakes hands; a store that makes no progress for {@code timeout} while
+   * the client waits on it (to read an answer or to take a request) is cut off with a clear error.
+   *
+   * @param transport where to run it
+   * @param command a command that speaks the serve protocol on its standard streams
+   * @param timeout how long the store may go without sending or taking a byte while the client waits
+   * @return a connected client
+   */
+  public static ServeClient open(Transport transport, Command command, Duration timeout) {
     Objects.requireNonNull(command, "command");
-    return connect(transport.start(command), transport.host());
+    Objects.requireNonNull(timeout, "timeout");
+    return connect(transport.start(command), transport.host(), timeout);
   }
 
   /**
@@ -118,7 +144,17 @@ public final class ServeClient implements AutoCloseable {
    * @return a connected client
    */
   public static ServeClient connect(RemoteProcess process, String host) {
-    ServeClient client = new ServeClient(host, process);
+    return connect(process, host, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * @param process a process speaking the serve protocol
+   * @param host its host, for messages
+   * @param timeout how long the store may go without sending or taking a byte while the client waits
+   * @return a connected client
+   */
+  public static ServeClient connect(RemoteProcess process, String host, Duration timeout) {
+    ServeClient client = new ServeClient(host, process, timeout);
     try {
       client.handshake();
       return client;
@@ -160,6 +196,11 @@ public final class ServeClient implements AutoCloseable {
   }
 
   private NixDeployException startFailure(IOException e) {
+    if (stall.stalled()) {
+      return new NixDeployException("Gave up starting nix-store --serve on " + host + ": it answered nothing"
+          + " for " + seconds(stall.timeout()) + ". Check the host (a shell start-up file waiting for"
+          + " input?), then run again (--timeout SECONDS allows more time).", e);
+    }
     OptionalInt exit = exitCode();
     String err = stderr.text();
     if ((exit.isPresent() && exit.getAsInt() == 127) || err.contains("command not found")
@@ -206,7 +247,14 @@ public final class ServeClient implements AutoCloseable {
     ready();
     try {
       out.writeLong(QUERY_VALID_PATHS).writeBool(lock).writeBool(substitute).writeStrings(paths).flush();
-      return readPathSet();
+      Set<StorePath> valid = readPathSet();
+      Set<StorePath> asked = Set.copyOf(paths);
+      for (StorePath p : valid) {
+        if (!asked.contains(p)) {
+          throw new WireInput.ProtocolException("the store called " + p + " valid, which was not asked about");
+        }
+      }
+      return valid;
     } catch (IOException | IllegalArgumentException | ConnectionLostException e) {
       throw failure(doing, null, e);
     }
@@ -220,13 +268,19 @@ public final class ServeClient implements AutoCloseable {
     ready();
     try {
       out.writeLong(QUERY_PATH_INFOS).writeStrings(paths).flush();
+      Set<StorePath> asked = Set.copyOf(paths);
       Map<StorePath, PathInfo> infos = new LinkedHashMap<>();
       while (true) {
-        String path = in.readString();
+        String path = in.readString(MAX_PATH);
         if (path.isEmpty()) {
           return infos;
         }
-        PathInfo info = readPathInfo(StorePath.parse(path));
+        StorePath p = StorePath.parse(path);
+        if (!asked.contains(p) || infos.containsKey(p)) {
+          throw new WireInput.ProtocolException("the store described " + p + (infos.containsKey(p)
+              ? " twice" : ", which was not asked about"));
+        }
+        PathInfo info = readPathInfo(p);
         infos.put(info.path(), info);
       }
     } catch (IOException | IllegalArgumentException | ConnectionLostException e) {
@@ -235,17 +289,21 @@ public final class ServeClient implements AutoCloseable {
   }
 
   private PathInfo readPathInfo(StorePath path) throws IOException {
-    String deriver = in.readString();
+    String deriver = in.readString(MAX_PATH);
     List<StorePath> references = new ArrayList<>();
-    for (String r : in.readStrings()) {
+    for (String r : in.readStrings(MAX_REFERENCES, MAX_PATH)) {
       references.add(StorePath.parse(r));
     }
     in.readLong(); // download size
     long narSize = in.readLong();
-    NarHash narHash = NarHash.parse(in.readString());
-    String ca = in.readString();
+    if (narSize <= 0) {
+      throw new WireInput.ProtocolException("the store gave " + path + " a NAR size of "
+          + Long.toUnsignedString(narSize));
+    }
+    NarHash narHash = NarHash.parse(in.readString(MAX_HASH));
+    String ca = in.readString(MAX_CA);
     List<Signature> signatures = new ArrayList<>();
-    for (String s : in.readStrings()) {
+    for (String s : in.readStrings(MAX_SIGNATURES, MAX_SIGNATURE)) {
       signatures.add(Signature.parse(s));
     }
     return PathInfo.builder(path)
@@ -519,7 +577,7 @@ public final class ServeClient implements AutoCloseable {
 
   private Set<StorePath> readPathSet() throws IOException {
     Set<StorePath> paths = new LinkedHashSet<>();
-    for (String s : in.readStrings()) {
+    for (String s : in.readStrings(WireInput.MAX_LIST, MAX_PATH)) {
       paths.add(StorePath.parse(s));
     }
     return paths;
@@ -546,6 +604,11 @@ public final class ServeClient implements AutoCloseable {
 
   /** Builds the exception for a failed exchange, with what the server printed before it closed. */
   CopyFailedException failure(String doing, @Nullable StorePath path, Exception cause) {
+    if (stall.stalled()) {
+      return new CopyFailedException(host, path, "Gave up " + doing + " on " + host + ": it sent and took"
+          + " nothing for " + seconds(stall.timeout()) + ". The host or its nix-store is stuck, or the"
+          + " network is; check the host, then run again (--timeout SECONDS allows more time).", cause);
+    }
     // After a malformed answer the server may still run: only a lost connection is worth waiting on.
     boolean lost = cause instanceof IOException && !(cause instanceof WireInput.ProtocolException);
     OptionalInt exit = lost ? exitCode() : OptionalInt.empty();
@@ -567,6 +630,10 @@ public final class ServeClient implements AutoCloseable {
         + cause.getMessage() + how + "." + said, cause);
   }
 
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
   private static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -582,6 +649,7 @@ public final class ServeClient implements AutoCloseable {
    */
   @Override
   public void close() {
+    stall.close();
     try {
       out.close();
     } catch (IOException e) {

@@ -17,6 +17,8 @@ final class WireInput implements AutoCloseable {
   static final int MAX_STRING = 64 * 1024;
   /** Most strings accepted in one list: above any real closure. */
   static final long MAX_LIST = 10_000_000;
+  /** Most bytes one list may take, strings and their lengths together. */
+  static final long MAX_LIST_BYTES = 256L << 20;
 
   private final InputStream in;
   private final byte[] scratch = new byte[8];
@@ -67,15 +69,30 @@ final class WireInput implements AutoCloseable {
   }
 
   List<String> readStrings() throws IOException {
+    return readStrings(MAX_LIST, MAX_STRING);
+  }
+
+  /**
+   * @param maxCount most strings accepted
+   * @param maxLength longest string accepted
+   * @return the list; refused past {@code maxCount} strings or {@link #MAX_LIST_BYTES} bytes in all
+   */
+  List<String> readStrings(long maxCount, int maxLength) throws IOException {
     long count = readLong();
-    if (count < 0 || count > MAX_LIST) {
+    if (count < 0 || count > maxCount) {
       throw new ProtocolException("a list of " + Long.toUnsignedString(count)
-          + " strings exceeds the limit of " + MAX_LIST);
+          + " strings exceeds the limit of " + maxCount);
     }
     // Grows as strings actually arrive: a large count alone allocates nothing.
     List<String> out = new ArrayList<>((int) Math.min(count, 1024));
+    long bytes = 0;
     for (long i = 0; i < count; i++) {
-      out.add(readString());
+      String s = readString(maxLength);
+      bytes += s.length() + 8;
+      if (bytes > MAX_LIST_BYTES) {
+        throw new ProtocolException("a list of strings exceeds the limit of " + (MAX_LIST_BYTES >> 20) + " MiB");
+      }
+      out.add(s);
     }
     return out;
   }

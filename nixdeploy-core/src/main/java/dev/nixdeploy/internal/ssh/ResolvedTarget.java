@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param identityFiles private key files to offer, in order
  * @param explicitIdentityFiles how many of {@code identityFiles} (from the start) the user named in the
  *     settings: those must exist and be usable; the others are skipped when they are not
- * @param knownHostsFile the known-hosts file
+ * @param knownHosts the known_hosts files to read and how to look the host up in them
  * @param hostKeyPolicy what to do with an unknown host key
  * @param connectTimeout the connect timeout
  * @param serverAliveInterval the keep-alive interval, zero for none
@@ -31,7 +31,7 @@ record ResolvedTarget(
     String user,
     List<Path> identityFiles,
     int explicitIdentityFiles,
-    Path knownHostsFile,
+    KnownHostsFiles knownHosts,
     HostKeyPolicy hostKeyPolicy,
     Duration connectTimeout,
     Duration serverAliveInterval,
@@ -42,8 +42,16 @@ record ResolvedTarget(
     identityFiles = List.copyOf(identityFiles);
   }
 
-  /** @return the name jsch and OpenSSH look up in known_hosts: {@code host}, or {@code [host]:port} */
+  /**
+   * @return the name OpenSSH looks up in known_hosts: the {@code HostKeyAlias} if there is one, else
+   *     {@code host} on port 22 and {@code [host]:port} elsewhere
+   */
   String knownHostsName() {
-    return port == 22 ? hostName : "[" + hostName + "]:" + port;
+    return knownHosts.hostKeyAlias().orElse(port == 22 ? hostName : "[" + hostName + "]:" + port);
+  }
+
+  /** @return the known_hosts file new keys are added to: the first user file */
+  Path knownHostsFile() {
+    return knownHosts.userFiles().get(0);
   }
 }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * configuration file (first match wins, as in OpenSSH), then OpenSSH's defaults.
  *
  * <p>Understood keywords: {@code Host}, {@code HostName}, {@code Port}, {@code User}, {@code IdentityFile},
- * {@code IdentitiesOnly}, {@code UserKnownHostsFile}, {@code StrictHostKeyChecking}, {@code ConnectTimeout},
+ * {@code IdentitiesOnly}, {@code UserKnownHostsFile} (several files), {@code GlobalKnownHostsFile},
+ * {@code HostKeyAlias}, {@code HashKnownHosts}, {@code StrictHostKeyChecking}, {@code ConnectTimeout},
  * {@code ServerAliveInterval}, {@code ServerAliveCountMax}. {@code Match} and {@code Include} are not.
  */
 final class SshConfigResolver {
@@ -90,9 +91,7 @@ final class SshConfigResolver {
       }
     }
 
-    Path knownHosts = settings.knownHostsFile().orElseGet(() -> value(config, "UserKnownHostsFile")
-        .map(v -> expand(v.split("[ \t]+")[0], target, hostName, user))
-        .orElse(home.resolve(".ssh").resolve("known_hosts")));
+    KnownHostsFiles knownHosts = knownHosts(config, settings, target, hostName, user);
 
     HostKeyPolicy policy = settings.hostKeyPolicy().orElseGet(() -> value(config, "StrictHostKeyChecking")
         .map(v -> policyOf(display, v)).orElse(HostKeyPolicy.STRICT));
@@ -112,6 +111,36 @@ final class SshConfigResolver {
     }
     return new ResolvedTarget(display, hostName, port, user, identities, explicit, knownHosts, policy,
         connectTimeout, alive, aliveMax, agent);
+  }
+
+  private KnownHostsFiles knownHosts(ConfigRepository.Config config, SshSettings settings, Target target,
+      String hostName, String user) {
+    List<Path> userFiles = settings.knownHostsFile().map(List::of).orElseGet(() ->
+        value(config, "UserKnownHostsFile").map(v -> files(v, target, hostName, user))
+            .orElse(List.of(home.resolve(".ssh").resolve("known_hosts"), home.resolve(".ssh").resolve("known_hosts2"))));
+    List<Path> globalFiles = value(config, "GlobalKnownHostsFile").map(v -> files(v, target, hostName, user))
+        .orElse(KnownHostsFiles.DEFAULT_GLOBAL);
+    Optional<String> alias = value(config, "HostKeyAlias").map(a -> a.replace("%h", target.host()));
+    alias.ifPresent(a -> {
+      if (a.chars().anyMatch(c -> c <= ' ' || c == 0x7f || c == ',')) {
+        throw new NixDeployException("The ssh configuration gives " + target.host() + " an unusable HostKeyAlias \""
+            + a + "\"; fix the HostKeyAlias line");
+      }
+    });
+    boolean hash = value(config, "HashKnownHosts").map(v -> v.equalsIgnoreCase("yes")).orElse(false);
+    return new KnownHostsFiles(userFiles.isEmpty() ? List.of(Path.of("/dev/null")) : userFiles, globalFiles, alias,
+        hash);
+  }
+
+  /** A list of file names as OpenSSH takes them: white-space separated, {@code none} for no file. */
+  private List<Path> files(String value, Target target, String hostName, String user) {
+    List<Path> files = new ArrayList<>();
+    for (String name : value.strip().split("[ \t]+")) {
+      if (!name.isEmpty() && !name.equalsIgnoreCase("none")) {
+        files.add(expand(unquote(name), target, hostName, user));
+      }
+    }
+    return files;
   }
 
   private ConfigRepository.Config loadConfig(Target target, SshSettings settings) {

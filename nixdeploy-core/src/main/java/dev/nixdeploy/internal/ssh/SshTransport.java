@@ -1,17 +1,14 @@
 package dev.nixdeploy.internal.ssh;
 
 import com.jcraft.jsch.ChannelExec;
-import com.jcraft.jsch.HostKey;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.JSchHostKeyException;
-import com.jcraft.jsch.JSchRevokedHostKeyException;
 import com.jcraft.jsch.Session;
 import dev.nixdeploy.AuthenticationException;
 import dev.nixdeploy.Command;
 import dev.nixdeploy.ConnectionException;
 import dev.nixdeploy.ConnectionLostException;
-import dev.nixdeploy.HostKeyException;
 import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.RemoteProcess;
 import dev.nixdeploy.SshSettings;
@@ -48,8 +45,7 @@ final class SshTransport implements Transport {
     JschSlf4jLogger logger = new JschSlf4jLogger(target.display());
     JSch jsch = new JSch();
     jsch.setInstanceLogger(logger);
-    KnownHostsVerifier verifier =
-        new KnownHostsVerifier(jsch, target.knownHostsFile(), target.hostKeyPolicy(), target.display());
+    KnownHostsVerifier verifier = new KnownHostsVerifier(target);
     Credentials credentials = Credentials.load(jsch, target, settings.passphraseSource());
     Session session;
     try {
@@ -63,6 +59,9 @@ final class SshTransport implements Transport {
     session.setHostKeyRepository(verifier);
     session.setConfig("StrictHostKeyChecking", "yes");
     session.setConfig("HashKnownHosts", "no");
+    // Host certificates are not checked: ask for plain host keys only (KnownHostsVerifier says so).
+    session.setConfig("server_host_key", plainHostKeyAlgorithms());
+    session.setConfig("host_certificate_to_key_fallback", "no");
     session.setConfig("PreferredAuthentications", "publickey");
     session.setDaemonThread(true);
     try {
@@ -85,18 +84,12 @@ final class SshTransport implements Transport {
   private static ConnectionException translate(ResolvedTarget target, KnownHostsVerifier verifier,
       List<String> attempted, Session session, JSchException e) {
     KnownHostsVerifier.Refusal refusal = verifier.refusal();
-    if (refusal == null && e instanceof JSchRevokedHostKeyException) {
-      HostKey key = session.getHostKey();
-      refusal = new KnownHostsVerifier.Refusal(HostKeyException.Reason.REVOKED, target.knownHostsName(),
-          key == null ? "unknown-type" : key.getType(),
-          key == null ? "unknown" : Fingerprints.sha256(java.util.Base64.getDecoder().decode(key.getKey())));
-    }
-    if (refusal != null || e instanceof JSchHostKeyException) {
-      if (refusal == null) {
-        return new ConnectionException(target.display(), "The host key of " + target.display()
-            + " was refused: " + e.getMessage(), e);
-      }
+    if (refusal != null) {
       return KnownHostsVerifier.exception(target.display(), target, refusal);
+    }
+    if (e instanceof JSchHostKeyException) {
+      return new ConnectionException(target.display(), "The host key of " + target.display()
+          + " was refused: " + e.getMessage(), e);
     }
     String m = String.valueOf(e.getMessage());
     if (m.startsWith("Auth") || m.contains("Auth fail") || m.contains("Auth cancel")) {
@@ -112,6 +105,12 @@ final class SshTransport implements Transport {
         + target.hostName() + ":" + target.port() + "): " + cause.getMessage()
         + ". Check that the host is up, that sshd listens on port " + target.port()
         + ", and the HostName/Port in your ssh configuration.", e);
+  }
+
+  /** @return JSch's host key algorithms without the certificate ones */
+  static String plainHostKeyAlgorithms() {
+    return java.util.Arrays.stream(JSch.getConfig("server_host_key").split(","))
+        .filter(a -> !a.contains("-cert-")).collect(java.util.stream.Collectors.joining(","));
   }
 
   @Override

@@ -29,8 +29,8 @@ record ConfSnapshot(String file, Optional<byte[]> bytes, boolean storeLink, List
    * @throws KeyExchangeException if a file cannot be read or the configuration is malformed
    */
   static ConfSnapshot read(Host host, String file) {
-    Optional<byte[]> bytes = readFile(host, file);
-    NixConf.Source source = path -> readFile(host, path).map(ConfSnapshot::decode);
+    Optional<byte[]> bytes = readFile(host, file, false);
+    NixConf.Source source = path -> readFile(host, path, true).map(ConfSnapshot::decode);
     boolean storeLink = false;
     if (bytes.isPresent()) {
       CommandResult link = host.run(Command.of("readlink", "-f", file));
@@ -51,15 +51,21 @@ record ConfSnapshot(String file, Optional<byte[]> bytes, boolean storeLink, List
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  private static Optional<byte[]> readFile(Host host, String path) {
+  private static Optional<byte[]> readFile(Host host, String path, boolean included) {
     CommandResult r = host.run(Command.of("sh", "-c", READ, "sh", path));
     if (r.exitCode() == MISSING) {
       return Optional.empty();
     }
     if (!r.succeeded()) {
+      String stderr = r.stderr().strip();
       throw new KeyExchangeException(host.name(), "Cannot read " + path + " on " + host.name()
-          + " as the login user: " + r.stderr().strip() + ". Nix's configuration files must be readable"
-          + " by everyone (chmod 644 " + path + ").");
+          + " as the login user: " + stderr + ". " + (included
+          ? "nix-deploy reads every file nix.conf includes, to know which keys the host trusts. An included"
+          + " file often holds secrets (access-tokens, netrc passwords): do not make it readable by everyone."
+          + " Give it a group the login user is in (chgrp GROUP " + path + "; chmod 640 " + path + "), or"
+          + " deploy as a user that may read it, or move the secrets to a file nix.conf does not include"
+          + " (e.g. root's own ~/.config/nix/nix.conf)."
+          : "The top nix.conf holds no secrets and must be readable by everyone (chmod 644 " + path + ")."));
     }
     try {
       return Optional.of(HexFormat.of().parseHex(r.stdout().replaceAll("\\s", "")));

@@ -2,9 +2,12 @@ package dev.nixdeploy.internal.trust;
 
 import dev.nixdeploy.Command;
 import dev.nixdeploy.CommandResult;
+import dev.nixdeploy.KeyExchangeException;
 import dev.nixdeploy.SudoPasswordSource;
 import dev.nixdeploy.Transport;
 import dev.nixdeploy.internal.privilege.RootAccess;
+import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  * ({@link #root()} finds the way then, so a host where nothing changes is never asked for sudo).
  */
 final class Host implements AutoCloseable {
+  /** Where root's programs are looked up: NixOS, a multi-user Nix install, then the system's own. */
+  static final String ROOT_PATH = "/run/current-system/sw/bin:/nix/var/nix/profiles/default/bin:"
+      + "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
   private final Transport transport;
   private final @Nullable SudoPasswordSource passwords;
   private @Nullable RootAccess root;
@@ -34,9 +41,13 @@ final class Host implements AutoCloseable {
     return transport.run(command);
   }
 
-  /** Runs as root, detecting how the first time. */
+  /**
+   * Runs as root, detecting how the first time, with {@link #ROOT_PATH} as {@code PATH}: sudo without a
+   * {@code secure_path} would otherwise hand root the login user's.
+   */
   CommandResult runAsRoot(Command command, byte[] stdin) {
-    return root().run(command, stdin);
+    CommandResult r = root().run(command.prefixedWith(List.of("/usr/bin/env", "PATH=" + ROOT_PATH)), stdin);
+    return new CommandResult(command, r.exitCode(), r.stdout(), r.stderr());
   }
 
   /** @throws dev.nixdeploy.PrivilegeException if the login user cannot become root; nothing changed then */
@@ -48,14 +59,35 @@ final class Host implements AutoCloseable {
   }
 
   /**
-   * @param program e.g. {@code nix-store}
-   * @return its absolute path on the login user's {@code PATH} (sudo's secure path may lack Nix's
-   *     profile), else the bare name
+   * @param program e.g. {@code nix}
+   * @return its absolute path on the login user's {@code PATH}, else the bare name: for commands that run
+   *     as the login user only
    */
   String program(String program) {
-    CommandResult r = run(Command.of("sh", "-c", "command -v \"$1\"", "sh", program));
+    return resolve(program, "command -v \"$1\"").orElse(program);
+  }
+
+  /**
+   * Where root finds a program: in the fixed system locations of {@link #ROOT_PATH} (root-owned on every
+   * Nix install), never on the login user's {@code PATH}, which the login user controls (a program placed
+   * there would run as root).
+   *
+   * @param program e.g. {@code nix-store}
+   * @return its absolute path
+   * @throws KeyExchangeException if no system location has it
+   */
+  String rootProgram(String program) {
+    return resolve(program, "PATH=$2; command -v \"$1\"").orElseThrow(() -> new KeyExchangeException(name(),
+        program + " is not installed in any system location on " + name() + " (" + ROOT_PATH + "). nix-deploy"
+            + " runs as root only programs found there, never one on the login user's PATH; install Nix for"
+            + " all users (multi-user install, or the distribution's package)."));
+  }
+
+  private Optional<String> resolve(String program, String script) {
+    CommandResult r = run(Command.of("sh", "-c", script, "sh", program, ROOT_PATH));
     String path = r.stdout().strip();
-    return r.succeeded() && path.startsWith("/") && !path.contains("\n") ? path : program;
+    return r.succeeded() && path.startsWith("/") && !path.contains("\n") ? Optional.of(path)
+        : Optional.empty();
   }
 
   /** @return the host's name as {@code uname -n} prints it */

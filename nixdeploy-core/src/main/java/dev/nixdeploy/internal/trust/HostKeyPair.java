@@ -35,7 +35,7 @@ final class HostKeyPair {
     if (!exists(host, KeyLocations.HOST_SECRET_KEY)) {
       String name = KeyLocations.keyName(host.hostname());
       CommandResult r = host.runAsRoot(Command.of("sh", "-c", Scripts.GENERATE_KEY, "sh",
-          host.program("nix-store"), KeyLocations.HOST_SECRET_KEY, KeyLocations.HOST_PUBLIC_KEY, name),
+          host.rootProgram("nix-store"), KeyLocations.HOST_SECRET_KEY, KeyLocations.HOST_PUBLIC_KEY, name),
           new byte[0]);
       if (!r.succeeded()) {
         throw new KeyExchangeException(host.name(), "Could not generate a signing key pair in /etc/nix on "
@@ -75,7 +75,7 @@ final class HostKeyPair {
     if (paths.isEmpty()) {
       return;
     }
-    String nix = host.program("nix");
+    String nix = host.rootProgram("nix");
     for (int from = 0; from < paths.size(); from += SIGN_BATCH) {
       List<String> argv = new ArrayList<>(List.of(nix, "--extra-experimental-features", "nix-command",
           "store", "sign", "-k", KeyLocations.HOST_SECRET_KEY));

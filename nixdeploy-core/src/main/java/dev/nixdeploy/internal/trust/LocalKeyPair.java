@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,7 +64,8 @@ final class LocalKeyPair {
       Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
           PosixFilePermissions.fromString("rwx------")));
     }
+    // Never through a link: a link planted there would have us create or truncate the file it names.
     return FileChannel.open(dir.resolve(file.getFileName() + ".lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
   }
 }

@@ -188,4 +188,42 @@ class KeyFilesTest {
         .startsWith("n\u00e4me:".getBytes(StandardCharsets.UTF_8));
     assertThat(SigningKeyPair.load(dir.resolve("u.sec")).name()).isEqualTo("n\u00e4me");
   }
+
+  /** 65534 is nobody on Debian; the tests run as root, who may give files away. */
+  private static void chown(Path path, int uid) throws IOException {
+    Files.setAttribute(path, "unix:uid", uid);
+  }
+
+  @Test
+  void refusesASecretKeyOwnedByAnotherUser() throws IOException {
+    Path file = secretFile(NIX_SECRET, "rw-------");
+    chown(file, 65534);
+    assertThatThrownBy(() -> SigningKeyPair.load(file)).isInstanceOf(SigningKeyException.class)
+        .hasMessageContaining("belongs to another user").hasMessageContaining("chown");
+  }
+
+  @Test
+  void refusesASecretKeyInADirectoryOthersMayWriteOrOwn() throws IOException {
+    Path sub = Files.createDirectories(dir.resolve("shared"));
+    Path file = sub.resolve("key.sec");
+    Files.writeString(file, NIX_SECRET);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwxrwxr-x"));
+    assertThatThrownBy(() -> SigningKeyPair.load(file)).isInstanceOf(SigningKeyException.class)
+        .hasMessageContaining("which group or others may write").hasMessageContaining("chmod go-w " + sub);
+    Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwx------"));
+    assertThat(SigningKeyPair.load(file).publicKey().toString()).isEqualTo(NIX_PUBLIC);
+    chown(sub, 65534);
+    assertThatThrownBy(() -> SigningKeyPair.load(file)).isInstanceOf(SigningKeyException.class)
+        .hasMessageContaining("belongs to another user (65534)");
+  }
+
+  @Test
+  void checksTheFileALinkPointsToAndItsDirectory() throws IOException {
+    Path real = secretFile(NIX_SECRET, "rw-------");
+    Path link = Files.createSymbolicLink(dir.resolve("link.sec"), real);
+    assertThat(SigningKeyPair.load(link).publicKey().toString()).isEqualTo(NIX_PUBLIC);
+    chown(real, 65534);
+    assertThatThrownBy(() -> SigningKeyPair.load(link)).hasMessageContaining("belongs to another user");
+  }
 }

@@ -90,6 +90,24 @@ class RootAccessIT {
     }
   }
 
+  /** The operator may run cat without a password: sudo then leaves the password line unread. */
+  @Test
+  void aNoPasswdRuleNeverLetsThePasswordReachTheCommand() {
+    try (Transport t = connect(SandboxUsers.OPERATOR)) {
+      RootAccess root = RootAccess.detect(t, (h, u) -> SandboxUsers.OPERATOR_PASSWORD.toCharArray());
+      assertThat(root.mode()).isEqualTo(RootAccess.Mode.SUDO_PASSWORD);
+      // Direct: sudo -S -- cat, as before the fix, shows what a NOPASSWD rule does with the password line.
+      CommandResult direct = t.run(Command.of("sudo", "-S", "-k", "-p", "", "--", "cat"),
+          (SandboxUsers.OPERATOR_PASSWORD + "\npayload\n").getBytes(StandardCharsets.UTF_8));
+      assertThat(direct.stdout()).contains(SandboxUsers.OPERATOR_PASSWORD);
+      CommandResult cat = root.run(Command.of("cat"), "payload\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(cat.stdout()).isEqualTo("payload\n");
+      CommandResult noInput = root.run(Command.of("cat"));
+      assertThat(noInput.stdout()).isEmpty();
+      assertThat(noInput.exitCode()).isZero();
+    }
+  }
+
   @Test
   void aWrongPasswordIsRefusedWithoutEchoingIt() {
     try (Transport t = connect(SandboxUsers.OPERATOR)) {

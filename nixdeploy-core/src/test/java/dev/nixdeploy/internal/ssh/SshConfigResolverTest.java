@@ -122,6 +122,29 @@ class SshConfigResolverTest {
   }
 
   @Test
+  void readsEveryKnownHostsFileOpenSshWouldAndTheAlias() throws Exception {
+    Files.writeString(config, "Host web-1\n HostName 127.0.0.1\n Port 2222\n"
+        + " UserKnownHostsFile ~/.ssh/kh1 %d/kh2 none\n GlobalKnownHostsFile /etc/kh_global\n"
+        + " HostKeyAlias web-alias\n HashKnownHosts yes\n");
+    ResolvedTarget r = resolve("web-1", SshSettings.defaults());
+    assertThat(r.knownHosts().userFiles()).containsExactly(home.resolve(".ssh/kh1"), home.resolve("kh2"));
+    assertThat(r.knownHosts().globalFiles()).containsExactly(Path.of("/etc/kh_global"));
+    assertThat(r.knownHosts().hashNewEntries()).isTrue();
+    assertThat(r.knownHostsName()).isEqualTo("web-alias");
+    assertThat(r.knownHostsFile()).isEqualTo(home.resolve(".ssh/kh1"));
+
+    ResolvedTarget d = resolve("db", SshSettings.defaults());
+    assertThat(d.knownHosts().userFiles()).containsExactly(home.resolve(".ssh/known_hosts"),
+        home.resolve(".ssh/known_hosts2"));
+    assertThat(d.knownHosts().globalFiles()).isEqualTo(KnownHostsFiles.DEFAULT_GLOBAL);
+    assertThat(d.knownHosts().hashNewEntries()).isFalse();
+
+    Files.writeString(config, "Host x\n HostKeyAlias \"a b\"\n");
+    assertThatThrownBy(() -> resolve("x", SshSettings.defaults())).isInstanceOf(NixDeployException.class)
+        .hasMessageContaining("HostKeyAlias");
+  }
+
+  @Test
   void strictHostKeyCheckingNoNeverDisablesTheCheck() throws Exception {
     Files.writeString(config, "Host a\n StrictHostKeyChecking no\nHost b\n StrictHostKeyChecking ask\n");
     assertThat(resolve("a", SshSettings.defaults()).hostKeyPolicy()).isEqualTo(HostKeyPolicy.ACCEPT_NEW);
