@@ -1,5 +1,6 @@
 package dev.nixdeploy;
 
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -10,10 +11,9 @@ import org.jspecify.annotations.Nullable;
  * what it did, including any rollback; the message says so too, and what to do.
  */
 public class ActivationException extends NixDeployException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  private final String host;
-  private final transient @Nullable ActivationResult result;
+  private final @Nullable ActivationResult result;
 
   /**
    * @param host the host, as in messages
@@ -21,14 +21,26 @@ public class ActivationException extends NixDeployException {
    * @param result what the activation did, or null if it changed nothing (e.g. no system closure)
    */
   public ActivationException(String host, String message, @Nullable ActivationResult result) {
-    super(message);
-    this.host = host;
+    this(host, message, result, null);
+  }
+
+  /**
+   * @param host the host, as in messages
+   * @param message what failed and what to do
+   * @param result what the activation did, or null if it changed nothing or is unknown (lost connection)
+   * @param cause the underlying failure, e.g. the {@link ConnectionLostException} that cut the activation
+   *     off, or null
+   */
+  public ActivationException(String host, String message, @Nullable ActivationResult result,
+      @Nullable Throwable cause) {
+    super(host, message, cause);
     this.result = result;
   }
 
   /** @return the host, as in messages */
+  @Override
   public String host() {
-    return host;
+    return Objects.requireNonNull(super.host());
   }
 
   /** @return what the activation did; empty if it failed before changing anything */

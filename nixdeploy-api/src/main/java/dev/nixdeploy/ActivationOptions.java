@@ -39,7 +39,7 @@ public final class ActivationOptions {
   private final Optional<String> systemName;
   private final boolean autoRollback;
   private final boolean confirm;
-  /** The builder's explicit choice, empty for the mode's default: kept so toBuilder() can change mode. */
+  /** The builder's explicit choice, empty for the mode's default: kept so newBuilder() can change mode. */
   private final Optional<Boolean> confirmChoice;
   private final Duration confirmTimeout;
   private final boolean failOnPartialSuccess;
@@ -72,9 +72,9 @@ public final class ActivationOptions {
 
   /**
    * @return a builder holding these options; a confirmation left to the mode's default stays a default,
-   *     so e.g. {@code defaults().toBuilder().mode(ActivationMode.BOOT).build()} is an unconfirmed boot
+   *     so e.g. {@code defaults().newBuilder().mode(ActivationMode.BOOT).build()} is an unconfirmed boot
    */
-  public Builder toBuilder() {
+  public Builder newBuilder() {
     Builder b = new Builder();
     b.mode = mode;
     b.systemName = systemName;
@@ -86,6 +86,15 @@ public final class ActivationOptions {
     b.reboot = reboot;
     b.rebootTimeout = rebootTimeout;
     return b;
+  }
+
+  /**
+   * @return {@link #newBuilder()}
+   * @deprecated every value of the API derives a builder with {@code newBuilder()}
+   */
+  @Deprecated
+  public Builder toBuilder() {
+    return newBuilder();
   }
 
   /**

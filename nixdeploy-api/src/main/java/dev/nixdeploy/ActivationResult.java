@@ -1,10 +1,12 @@
 package dev.nixdeploy;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What activating a NixOS system on a host did: the action and how {@code switch-to-configuration}
@@ -16,6 +18,10 @@ import java.util.OptionalInt;
  * System.out.println(r.summary());
  * if (r.outcome() == ActivationResult.Outcome.REBOOT_REQUIRED) { ... }
  * }</pre>
+ *
+ * <p>In tests of code that handles results, {@link #success} and {@link #failure} make one in a line.
+ * Serializable, so an {@link ActivationException} keeps its result across processes.
+ *
  *
  * @param host where the system was activated, as in messages (e.g. {@code deploy@web-1})
  * @param system the system closure activated
@@ -45,7 +51,7 @@ public record ActivationResult(
     boolean confirmed,
     boolean rebooted,
     Duration duration,
-    List<String> output) {
+    List<String> output) implements Serializable {
 
   /** What the activation's exit code means. */
   public enum Outcome {
@@ -95,6 +101,52 @@ public record ActivationResult(
     output = List.copyOf(output);
   }
 
+  /**
+   * A successful activation, for tests: exit code 0, no rollback, not confirmed, not rebooted. A
+   * {@code switch} or {@code boot} set {@link ActivationOptions#SYSTEM_PROFILE} from generation 1 to 2.
+   *
+   * <pre>{@code
+   * when(plan.activate(ActivationMode.SWITCH)).thenReturn(... ActivationResult.success("web-1", system, ActivationMode.SWITCH) ...);
+   * }</pre>
+   *
+   * @param host where the system was activated
+   * @param system the system closure
+   * @param mode the action
+   * @return the result
+   */
+  public static ActivationResult success(String host, StorePath system, ActivationMode mode) {
+    return of(host, system, mode, 0, Outcome.SUCCEEDED, Optional.empty());
+  }
+
+  /**
+   * A failed activation, for tests: {@code switch-to-configuration} exited with {@code exitCode}, and
+   * the host rolled back to {@code previous} unless that is empty.
+   *
+   * @param host where the system was activated
+   * @param system the system closure
+   * @param mode the action
+   * @param exitCode how {@code switch-to-configuration} exited, e.g. 1
+   * @param previous the system re-activated by the rollback (successfully, with the profile back at
+   *     generation 1), or empty for no rollback
+   * @return the result
+   */
+  public static ActivationResult failure(String host, StorePath system, ActivationMode mode, int exitCode,
+      Optional<StorePath> previous) {
+    Optional<Rollback> rollback = previous.map(p -> new Rollback("switch-to-configuration " + mode.action()
+        + " failed with exit code " + exitCode,
+        mode.setsProfile() ? OptionalInt.of(1) : OptionalInt.empty(), Optional.of(p), 0));
+    return of(host, system, mode, exitCode, Outcome.FAILED, rollback);
+  }
+
+  private static ActivationResult of(String host, StorePath system, ActivationMode mode, int exitCode,
+      Outcome outcome, Optional<Rollback> rollback) {
+    boolean profile = mode.setsProfile();
+    return new ActivationResult(host, system, mode,
+        profile ? Optional.of(ActivationOptions.SYSTEM_PROFILE) : Optional.empty(), exitCode, outcome,
+        profile ? OptionalInt.of(1) : OptionalInt.empty(), profile ? OptionalInt.of(2) : OptionalInt.empty(),
+        rollback, false, false, Duration.ZERO, List.of());
+  }
+
   /** @return true if the system is active (or set to boot) and stays so: no failure, no rollback */
   public boolean succeeded() {
     return outcome != Outcome.FAILED && rollback.isEmpty();
@@ -138,5 +190,44 @@ public record ActivationResult(
     }
     b.append("\n  took ").append(duration.toMillis()).append(" ms");
     return b.toString();
+  }
+
+  /** Serialized as its components, {@code Optional}s as nullable values (Optional is not serializable). */
+  private Object writeReplace() {
+    Rollback r = rollback.orElse(null);
+    return new Form(host, system, mode, profile.orElse(null), exitCode, outcome, boxed(generationBefore),
+        boxed(generationAfter), r == null ? null : r.reason(), r == null ? null : boxed(r.generation()),
+        r == null ? null : r.system().orElse(null), r == null ? 0 : r.exitCode(), r != null, confirmed,
+        rebooted, duration, List.copyOf(output));
+  }
+
+  private static @Nullable Integer boxed(OptionalInt i) {
+    return i.isPresent() ? i.getAsInt() : null;
+  }
+
+  private static OptionalInt unboxed(@Nullable Integer i) {
+    return i == null ? OptionalInt.empty() : OptionalInt.of(i);
+  }
+
+  /** The serial form; {@link #readResolve} checks it through the canonical constructor. */
+  private record Form(String host, StorePath system, ActivationMode mode,
+      @Nullable String profile, int exitCode, Outcome outcome,
+      @Nullable Integer generationBefore,
+      @Nullable Integer generationAfter,
+      @Nullable String rollbackReason,
+      @Nullable Integer rollbackGeneration,
+      @Nullable StorePath rollbackSystem, int rollbackExit, boolean rolledBack,
+      boolean confirmed, boolean rebooted, Duration duration, List<String> output) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private Object readResolve() {
+      Optional<Rollback> rollback = rolledBack
+          ? Optional.of(new Rollback(Objects.requireNonNull(rollbackReason, "rollbackReason"),
+              unboxed(rollbackGeneration), Optional.ofNullable(rollbackSystem), rollbackExit))
+          : Optional.empty();
+      return new ActivationResult(host, system, mode, Optional.ofNullable(profile), exitCode, outcome,
+          unboxed(generationBefore), unboxed(generationAfter), rollback, confirmed, rebooted, duration,
+          output);
+    }
   }
 }

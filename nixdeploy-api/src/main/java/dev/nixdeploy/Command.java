@@ -18,13 +18,19 @@ import java.util.stream.Collectors;
  * Command.of("echo", "it's $HOME").toShellString(); // echo 'it'\''s $HOME'
  * }</pre>
  */
-public final class Command {
+public final class Command implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
   private final List<String> argv;
 
   private Command(List<String> argv) {
     this.argv = argv;
+  }
+
+  /** Checks a deserialized command as {@link #of(List)} does. */
+  private Object readResolve() {
+    return of(argv);
   }
 
   /**

@@ -1,21 +1,21 @@
 package dev.nixdeploy;
 
+import java.util.Objects;
+
 /** A command on a host exited with a non-zero status. Carries the host and the whole result. */
 public class CommandFailedException extends NixDeployException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
   private static final int STDERR_TAIL = 2000;
 
-  private final String host;
-  private final transient CommandResult result;
+  private final CommandResult result;
 
   /**
    * @param host where the command ran
    * @param result how it ended
    */
   public CommandFailedException(String host, CommandResult result) {
-    super("Command failed on " + host + " with exit code " + result.exitCode() + ": "
-        + result.command().toShellString() + tail(result.stderr()));
-    this.host = host;
+    super(host, "Command failed on " + host + " with exit code " + result.exitCode() + ": "
+        + result.command().toShellString() + tail(result.stderr()), null);
     this.result = result;
   }
 
@@ -28,8 +28,9 @@ public class CommandFailedException extends NixDeployException {
   }
 
   /** @return where the command ran */
+  @Override
   public String host() {
-    return host;
+    return Objects.requireNonNull(super.host());
   }
 
   /** @return the command's exit code, output and error output */

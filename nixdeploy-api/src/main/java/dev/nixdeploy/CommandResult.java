@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param stdout what it wrote to standard output, decoded as UTF-8
  * @param stderr what it wrote to standard error, decoded as UTF-8
  */
-public record CommandResult(Command command, int exitCode, String stdout, String stderr) {
+public record CommandResult(Command command, int exitCode, String stdout, String stderr)
+    implements java.io.Serializable {
   /** Checks that no component is null. */
   public CommandResult {
     Objects.requireNonNull(command, "command");

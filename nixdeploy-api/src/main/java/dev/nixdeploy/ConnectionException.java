@@ -1,5 +1,6 @@
 package dev.nixdeploy;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,9 +9,7 @@ import org.jspecify.annotations.Nullable;
  * or an established connection dropped ({@link ConnectionLostException}).
  */
 public class ConnectionException extends NixDeployException {
-  private static final long serialVersionUID = 1L;
-
-  private final String host;
+  private static final long serialVersionUID = 2L;
 
   /**
    * @param host the host as the user named it, e.g. {@code deploy@web-1}
@@ -18,12 +17,12 @@ public class ConnectionException extends NixDeployException {
    * @param cause the underlying failure, if any
    */
   public ConnectionException(String host, String message, @Nullable Throwable cause) {
-    super(message, cause);
-    this.host = host;
+    super(host, message, cause);
   }
 
   /** @return the host as the user named it, e.g. {@code deploy@web-1} */
+  @Override
   public String host() {
-    return host;
+    return Objects.requireNonNull(super.host());
   }
 }

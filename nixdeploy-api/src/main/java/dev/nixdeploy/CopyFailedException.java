@@ -1,5 +1,6 @@
 package dev.nixdeploy;
 
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -10,9 +11,8 @@ import org.jspecify.annotations.Nullable;
  * nothing of the others: running the copy again sends only what is still missing.
  */
 public class CopyFailedException extends NixDeployException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  private final String host;
   private final @Nullable StorePath path;
 
   /**
@@ -23,14 +23,14 @@ public class CopyFailedException extends NixDeployException {
    */
   public CopyFailedException(String host, @Nullable StorePath path, String message,
       @Nullable Throwable cause) {
-    super(message, cause);
-    this.host = host;
+    super(host, message, cause);
     this.path = path;
   }
 
   /** @return the host whose store failed */
+  @Override
   public String host() {
-    return host;
+    return Objects.requireNonNull(super.host());
   }
 
   /** @return the path being transferred when the copy failed, if any */

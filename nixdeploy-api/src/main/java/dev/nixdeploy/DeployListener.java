@@ -6,8 +6,16 @@ package dev.nixdeploy;
  * More events will be added as default methods, so implementations keep compiling.
  *
  * <p>Every event names the host it concerns. For a closure copy that is the host receiving the paths (the
- * destination store), whichever way the copy goes. Events of one copy arrive in order, on the thread that
- * runs the copy. A listener must not throw; it should return quickly.
+ * destination store), whichever way the copy goes. A run of a plan starts with
+ * {@link #deploymentStarted} and ends with exactly one of {@link #deploymentFinished} and
+ * {@link #deploymentFailed}; a failed copy is also told by {@link #copyFailed}, a failed activation by
+ * {@link #activationFinished}.
+ *
+ * <p>Threads: the events of one deployment arrive in order, on the thread that runs it. A listener given
+ * to the {@link Deployer.Builder#listener deployer} hears every deployment of that deployer, so when the
+ * deployer is shared it is called from several threads at once and must be thread-safe; a listener given
+ * to one {@link Deployment#listener deployment} hears that one alone. A listener must return quickly, must
+ * not throw, and must not block on the deployment it listens to (nor start another one and wait for it).
  *
  * <pre>{@code
  * DeployListener progress = new DeployListener() {
@@ -23,6 +31,46 @@ package dev.nixdeploy;
 public interface DeployListener {
   /** A listener that ignores every event. */
   DeployListener NONE = new DeployListener() {};
+
+  /**
+   * A plan's terminal call started; nothing is connected yet.
+   *
+   * @param host the remote host
+   * @param direction whether paths go to the host or come from it
+   */
+  default void deploymentStarted(Target host, Direction direction) {}
+
+  /**
+   * The deployment holds a connection to its host: its steps run now. Also told for a session
+   * {@link Deployment#open() opened} from a plan.
+   *
+   * @param host the remote host, as {@link Transport#host()} names it (e.g. {@code deploy@web-1})
+   */
+  default void connected(String host) {}
+
+  /**
+   * A copy failed; the deployment fails with the same exception.
+   *
+   * @param host the destination host
+   * @param failure what failed (see {@link NixDeployException#isConnectionLost()})
+   */
+  default void copyFailed(String host, CopyFailedException failure) {}
+
+  /**
+   * A plan's terminal call returns.
+   *
+   * @param result what the deployment did
+   */
+  default void deploymentFinished(DeploymentResult result) {}
+
+  /**
+   * A plan's terminal call throws {@code failure}, after this event: the last event of the deployment.
+   *
+   * @param host the remote host
+   * @param failure what the terminal call throws: a {@link NixDeployException} in all but programming
+   *     errors (e.g. an {@link IllegalStateException})
+   */
+  default void deploymentFailed(Target host, RuntimeException failure) {}
 
   /**
    * The closure to copy is known.

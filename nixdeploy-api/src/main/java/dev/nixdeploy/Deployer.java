@@ -1,5 +1,7 @@
 package dev.nixdeploy;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import com.google.errorprone.annotations.CheckReturnValue;
 import dev.nixdeploy.spi.DeployerProvider;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +32,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Every path sent is signed with the local signing key unless {@link Builder#noSign()} is set, so
  * that a deploy user who is not in the receiving store's {@code trusted-users} can deploy once that store
  * trusts the key.
+ *
+ * <p>A plan made and dropped does nothing: {@link #deployTo} and the like are marked
+ * {@link CheckReturnValue}, for Error Prone and IDEs to flag a plan whose terminal call was forgotten.
  */
+@CheckReturnValue
 public interface Deployer {
   /** @return a builder with the defaults described on each of its methods */
   static Builder builder() {
@@ -94,7 +100,22 @@ public interface Deployer {
   /** @return this deployer's configuration */
   DeployerSettings settings();
 
+  /**
+   * Derives a deployer from this one: the builder starts from this deployer's {@link #settings()}, so
+   * that, say, a build tool's shared deployer can be given another signing key for one job.
+   *
+   * <pre>{@code
+   * Deployer forJob = shared.newBuilder().signingKeyFile(jobKey).build();
+   * }</pre>
+   *
+   * @return a builder holding this deployer's settings; this deployer is not changed
+   */
+  default Builder newBuilder() {
+    return new Builder(settings());
+  }
+
   /** Collects a deployer's configuration. Not thread-safe; every method returns {@code this}. */
+  @CanIgnoreReturnValue
   final class Builder {
     private SshSettings ssh = SshSettings.defaults();
     private boolean sign = true;
@@ -103,8 +124,22 @@ public interface Deployer {
     private @Nullable SudoPasswordSource sudoPasswords;
     private @Nullable List<String> daemonRestartCommand;
     private DeployListener listener = DeployListener.NONE;
+    private @Nullable TransportFactory transports;
+    private @Nullable LocalTransports localTransports;
 
     private Builder() {}
+
+    private Builder(DeployerSettings settings) {
+      this.ssh = settings.ssh();
+      this.sign = settings.sign();
+      this.signingKeyFile = settings.signingKeyFile().orElse(null);
+      this.useSubstitutes = settings.useSubstitutes();
+      this.sudoPasswords = settings.sudoPasswords().orElse(null);
+      this.daemonRestartCommand = settings.daemonRestartCommand().orElse(null);
+      this.listener = settings.listener();
+      this.transports = settings.transports().orElse(null);
+      this.localTransports = settings.localTransports().orElse(null);
+    }
 
     /**
      * @param ssh how to reach hosts; default {@link SshSettings#defaults()}
@@ -176,7 +211,21 @@ public interface Deployer {
     }
 
     /**
-     * @param listener told about the progress of every deployment; default {@link DeployListener#NONE}
+     * Signs every path sent (the default, undoing {@link #noSign()} of a builder this one was derived
+     * from).
+     *
+     * @return this
+     */
+    public Builder sign() {
+      this.sign = true;
+      return this;
+    }
+
+    /**
+     * @param listener told about the progress of every deployment of this deployer, from whichever
+     *     threads run them (several at once when the deployer is shared): see {@link DeployListener}
+     *     for what that asks of it, and {@link Deployment#listener} for a listener of one deployment.
+     *     Default {@link DeployListener#NONE}
      * @return this
      */
     public Builder listener(DeployListener listener) {
@@ -185,13 +234,35 @@ public interface Deployer {
     }
 
     /**
+     * @param transports how to reach hosts, instead of over SSH with {@link #ssh(SshSettings)}: a
+     *     connection of your own, or a fake of {@code nixdeploy-testing} in unit tests
+     * @return this
+     */
+    public Builder transports(TransportFactory transports) {
+      this.transports = Objects.requireNonNull(transports, "transports");
+      return this;
+    }
+
+    /**
+     * @param localTransports how to reach this machine's Nix store, instead of local subprocesses: in
+     *     unit tests, a fake of {@code nixdeploy-testing}
+     * @return this
+     */
+    public Builder localTransports(LocalTransports localTransports) {
+      this.localTransports = Objects.requireNonNull(localTransports, "localTransports");
+      return this;
+    }
+
+    /**
      * @return an immutable, thread-safe deployer
      * @throws NixDeployException if {@code nixdeploy-core} is not on the class path
      */
+    @CheckReturnValue
     public Deployer build() {
       return Providers.load(DeployerProvider.class).create(new DeployerSettings(ssh, sign,
           Optional.ofNullable(signingKeyFile), useSubstitutes,
-          Optional.ofNullable(sudoPasswords), Optional.ofNullable(daemonRestartCommand), listener));
+          Optional.ofNullable(sudoPasswords), Optional.ofNullable(daemonRestartCommand), listener,
+          Optional.ofNullable(transports), Optional.ofNullable(localTransports)));
     }
   }
 }

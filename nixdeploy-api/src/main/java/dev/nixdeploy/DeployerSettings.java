@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param sudoPasswords where to get a sudo password for hosts where sudo asks for one, if anywhere
  * @param daemonRestartCommand how to restart a host's nix-daemon after trusting a key, where the
  *     built-in ways ({@code systemctl}, {@code launchctl}) do not fit
- * @param listener who is told about progress
+ * @param listener who is told about the progress of every deployment
+ * @param transports how hosts are reached, if not over SSH with {@code ssh}
+ * @param localTransports how this machine's store is reached, if not by local subprocesses
  */
 public record DeployerSettings(
     SshSettings ssh,
@@ -26,7 +28,9 @@ public record DeployerSettings(
     boolean useSubstitutes,
     Optional<SudoPasswordSource> sudoPasswords,
     Optional<List<String>> daemonRestartCommand,
-    DeployListener listener) {
+    DeployListener listener,
+    Optional<TransportFactory> transports,
+    Optional<LocalTransports> localTransports) {
 
   /** Checks that no component is null. */
   public DeployerSettings {
@@ -35,6 +39,28 @@ public record DeployerSettings(
     Objects.requireNonNull(sudoPasswords, "sudoPasswords");
     daemonRestartCommand = daemonRestartCommand.map(List::copyOf);
     Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(transports, "transports");
+    Objects.requireNonNull(localTransports, "localTransports");
+  }
+
+  /**
+   * Settings with the default transports (SSH, local subprocesses), as before transports could be given.
+   *
+   * @param ssh how to reach hosts
+   * @param sign whether paths are signed
+   * @param signingKeyFile an explicit local secret key file, if one was given
+   * @param useSubstitutes whether the receiving host may first fetch missing paths from its substituters
+   * @param sudoPasswords where to get a sudo password, if anywhere
+   * @param daemonRestartCommand how to restart a host's nix-daemon, where the built-in ways do not fit
+   * @param listener who is told about the progress of every deployment
+   * @deprecated use {@link Deployer#builder()}, which fills every component
+   */
+  @Deprecated
+  public DeployerSettings(SshSettings ssh, boolean sign, Optional<Path> signingKeyFile, boolean useSubstitutes,
+      Optional<SudoPasswordSource> sudoPasswords, Optional<List<String>> daemonRestartCommand,
+      DeployListener listener) {
+    this(ssh, sign, signingKeyFile, useSubstitutes, sudoPasswords, daemonRestartCommand, listener,
+        Optional.empty(), Optional.empty());
   }
 
   /** @return the sudo password source, or null: the form the core classes take */

@@ -1,5 +1,7 @@
 package dev.nixdeploy;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import com.google.errorprone.annotations.CheckReturnValue;
 import java.util.Collection;
 import java.util.List;
 
@@ -18,8 +20,13 @@ import java.util.List;
  *
  * <p>A terminal call ({@link #deploy()} or {@link #activate()}) opens one SSH session to the host, runs
  * the steps in order (keys, copy, profile, activation), and
- * closes the session when it returns or throws. Progress goes to the deployer's {@link DeployListener}.
+ * closes the session when it returns or throws. Progress goes to the deployer's {@link DeployListener}
+ * and to the plan's own ({@link #listener}).
+ *
+ * <p>Every step returns a new plan and leaves this one unchanged, so a step whose result is dropped does
+ * nothing: the steps are marked {@link CheckReturnValue} for Error Prone and IDEs to flag that.
  */
+@CheckReturnValue
 public interface Deployment {
   /** @return the remote host */
   Target host();
@@ -83,19 +90,49 @@ public interface Deployment {
    * @throws IllegalArgumentException if {@code name} is not allowed
    */
   default Deployment profile(String name) {
-    return profile(name, "/nix/var/nix/profiles", false);
+    return profile(name, "/nix/var/nix/profiles", RunAs.LOGIN_USER_IF_ALLOWED);
   }
 
   /**
    * After the copy, points a profile on the receiving side at the one copied root.
    *
+   * <pre>{@code
+   * deployer.deployTo("deploy@web-1").copy(app).profile("web-app", "/nix/var/nix/profiles", RunAs.ROOT).deploy();
+   * }</pre>
+   *
    * @param name the profile name, as for {@link #profile(String)}
    * @param directory the absolute directory the profile lives in, e.g. {@code /nix/var/nix/profiles}
+   * @param runAs who sets it: the login user where it may write the directory, or root in any case
+   * @return a plan that also sets the profile
+   * @throws IllegalArgumentException if {@code name} or {@code directory} is not allowed
+   */
+  Deployment profile(String name, String directory, RunAs runAs);
+
+  /**
+   * @param name the profile name
+   * @param directory the absolute directory the profile lives in
    * @param sudo whether to set it as root even where the login user could write the directory
    * @return a plan that also sets the profile
-   * @throws IllegalArgumentException if {@code name} is not allowed
+   * @deprecated a bare boolean says nothing at the call site: use {@link #profile(String, String, RunAs)}
    */
-  Deployment profile(String name, String directory, boolean sudo);
+  @Deprecated
+  default Deployment profile(String name, String directory, boolean sudo) {
+    return profile(name, directory, sudo ? RunAs.ROOT : RunAs.LOGIN_USER_IF_ALLOWED);
+  }
+
+  /**
+   * Adds a listener for this deployment alone, told about its events after the deployer's own listener,
+   * on the thread that runs the deployment. Use it for what belongs to one call, e.g. a progress bar,
+   * without a deployer per call:
+   *
+   * <pre>{@code
+   * deployer.deployTo("web-1").copy(app).listener(new ProgressBar(console)).deploy();
+   * }</pre>
+   *
+   * @param listener told about this deployment's events (also a session {@link #open()}ed from the plan)
+   * @return a plan with this listener added to any given before
+   */
+  Deployment listener(DeployListener listener);
 
   /**
    * Runs the plan and then switches the host to the one copied system closure, with the safety nets of
@@ -107,6 +144,7 @@ public interface Deployment {
    * @throws IllegalStateException if the plan does not copy exactly one store path
    * @throws ActivationException if the activation failed; its result says whether the host rolled back
    */
+  @CanIgnoreReturnValue
   default DeploymentResult activate() {
     return activate(ActivationOptions.defaults());
   }
@@ -120,6 +158,7 @@ public interface Deployment {
    * @throws IllegalStateException if the plan does not copy exactly one store path
    * @throws ActivationException if the activation failed
    */
+  @CanIgnoreReturnValue
   default DeploymentResult activate(ActivationMode mode) {
     return activate(ActivationOptions.builder().mode(mode).build());
   }
@@ -136,6 +175,7 @@ public interface Deployment {
    * @throws ActivationException if the path is not a system closure (nothing changed) or the
    *     activation failed; its result says whether the host rolled back
    */
+  @CanIgnoreReturnValue
   DeploymentResult activate(ActivationOptions options);
 
   /**
@@ -156,5 +196,6 @@ public interface Deployment {
    * @throws NixDeployException (a subclass saying what failed and where) if any step fails; the
    *     receiving store is left consistent, and a re-run sends only what is still missing
    */
+  @CanIgnoreReturnValue
   DeploymentResult deploy();
 }

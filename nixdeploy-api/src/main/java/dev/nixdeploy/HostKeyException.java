@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * prints it) and the known-hosts file, and says how to proceed.
  */
 public class HostKeyException extends ConnectionException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   /** Why the key was refused. */
   public enum Reason {
@@ -29,7 +29,7 @@ public class HostKeyException extends ConnectionException {
   private final Reason reason;
   private final String keyType;
   private final String fingerprint;
-  private final transient Path knownHostsFile;
+  private final String knownHostsFile;
 
   /**
    * @param host the host as the user named it
@@ -45,7 +45,7 @@ public class HostKeyException extends ConnectionException {
     this.reason = reason;
     this.keyType = keyType;
     this.fingerprint = fingerprint;
-    this.knownHostsFile = knownHostsFile;
+    this.knownHostsFile = knownHostsFile.toString();
   }
 
   /** @return why the key was refused */
@@ -65,6 +65,6 @@ public class HostKeyException extends ConnectionException {
 
   /** @return the known-hosts file that was consulted */
   public Path knownHostsFile() {
-    return knownHostsFile;
+    return Path.of(knownHostsFile);
   }
 }

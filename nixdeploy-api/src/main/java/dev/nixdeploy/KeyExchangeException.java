@@ -1,5 +1,7 @@
 package dev.nixdeploy;
 
+import java.util.Objects;
+
 /**
  * Keys could not be exchanged with a host: its Nix configuration cannot be changed by nix-deploy (NixOS,
  * where {@code /etc/nix/nix.conf} is generated from the system configuration), is malformed, already
@@ -8,17 +10,15 @@ package dev.nixdeploy;
  * carries secret key material.
  */
 public class KeyExchangeException extends NixDeployException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  private final String host;
 
   /**
    * @param host the host, as in messages
    * @param message what failed and what to do
    */
   public KeyExchangeException(String host, String message) {
-    super(message);
-    this.host = host;
+    super(host, message, null);
   }
 
   /**
@@ -27,12 +27,12 @@ public class KeyExchangeException extends NixDeployException {
    * @param cause the underlying failure
    */
   public KeyExchangeException(String host, String message, Throwable cause) {
-    super(message, cause);
-    this.host = host;
+    super(host, message, cause);
   }
 
   /** @return the host the exchange failed on */
+  @Override
   public String host() {
-    return host;
+    return Objects.requireNonNull(super.host());
   }
 }

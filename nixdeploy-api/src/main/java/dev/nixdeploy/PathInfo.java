@@ -56,8 +56,17 @@ public final class PathInfo {
     return new Builder(path);
   }
 
-  /** @return a builder holding every field of this info */
+  /**
+   * @return {@link #newBuilder()}
+   * @deprecated every value of the API derives a builder with {@code newBuilder()}
+   */
+  @Deprecated
   public Builder toBuilder() {
+    return newBuilder();
+  }
+
+  /** @return a builder holding every field of this info */
+  public Builder newBuilder() {
     Builder b = new Builder(path);
     b.deriver = deriver;
     b.narHash = narHash;
@@ -118,7 +127,7 @@ public final class PathInfo {
     if (signatures.contains(signature)) {
       return this;
     }
-    return toBuilder().addSignature(signature).build();
+    return newBuilder().addSignature(signature).build();
   }
 
   /**

@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
  * malformed. The message names the file and says what to do; it never contains secret key material.
  */
 public class SigningKeyException extends NixDeployException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  private final transient @Nullable Path file;
+  private final @Nullable String file;
 
   /**
    * @param file the key file concerned, if any
@@ -19,7 +19,7 @@ public class SigningKeyException extends NixDeployException {
    */
   public SigningKeyException(@Nullable Path file, String message) {
     super(message);
-    this.file = file;
+    this.file = file == null ? null : file.toString();
   }
 
   /**
@@ -29,11 +29,11 @@ public class SigningKeyException extends NixDeployException {
    */
   public SigningKeyException(@Nullable Path file, String message, Throwable cause) {
     super(message, cause);
-    this.file = file;
+    this.file = file == null ? null : file.toString();
   }
 
   /** @return the key file concerned, if the failure is about a file */
   public Optional<Path> file() {
-    return Optional.ofNullable(file);
+    return Optional.ofNullable(file).map(Path::of);
   }
 }

@@ -14,7 +14,9 @@ import java.util.Objects;
  * p.name();     // "hello-2.12"
  * }</pre>
  */
-public final class StorePath implements Comparable<StorePath> {
+public final class StorePath implements Comparable<StorePath>, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** The store directory every path lives in. */
   public static final String STORE_DIR = "/nix/store";
 
@@ -27,6 +29,11 @@ public final class StorePath implements Comparable<StorePath> {
 
   private StorePath(String path) {
     this.path = path;
+  }
+
+  /** Checks a deserialized path as {@link #parse} does: the bytes may come from anywhere. */
+  private Object readResolve() {
+    return parse(path);
   }
 
   /**

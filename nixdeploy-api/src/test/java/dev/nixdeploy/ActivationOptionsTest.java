@@ -77,19 +77,19 @@ class ActivationOptionsTest {
         .autoRollback(false).failOnPartialSuccess(true).installBootloader(true).reboot(true)
         .rebootTimeout(Duration.ofMinutes(9)).build();
 
-    assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
+    assertThat(o.newBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
     assertThat(o.toString()).contains("boot", "system-profiles/db", "reboot within 540s");
   }
 
   @Test
   void toBuilderKeepsAConfirmationLeftToTheModeAsADefault() {
-    ActivationOptions boot = ActivationOptions.defaults().toBuilder().mode(ActivationMode.BOOT).build();
-    ActivationOptions test = ActivationOptions.defaults().toBuilder().mode(ActivationMode.TEST).build();
+    ActivationOptions boot = ActivationOptions.defaults().newBuilder().mode(ActivationMode.BOOT).build();
+    ActivationOptions test = ActivationOptions.defaults().newBuilder().mode(ActivationMode.TEST).build();
 
     assertThat(boot.confirm()).isFalse();
     assertThat(test.confirm()).isFalse();
-    assertThat(boot.toBuilder().mode(ActivationMode.SWITCH).build().confirm()).isTrue();
-    assertThat(ActivationOptions.defaults().toBuilder().build()).isEqualTo(ActivationOptions.defaults());
+    assertThat(boot.newBuilder().mode(ActivationMode.SWITCH).build().confirm()).isTrue();
+    assertThat(ActivationOptions.defaults().newBuilder().build()).isEqualTo(ActivationOptions.defaults());
   }
 
   @Test
@@ -98,10 +98,10 @@ class ActivationOptionsTest {
         .build();
     ActivationOptions unconfirmed = ActivationOptions.builder().confirm(false).build();
 
-    assertThat(confirmedTest.toBuilder().build().confirm()).isTrue();
-    assertThat(unconfirmed.toBuilder().mode(ActivationMode.TEST).build().confirm()).isFalse();
-    assertThat(unconfirmed.toBuilder().build()).isEqualTo(unconfirmed);
-    assertThatThrownBy(() -> confirmedTest.toBuilder().mode(ActivationMode.BOOT).build())
+    assertThat(confirmedTest.newBuilder().build().confirm()).isTrue();
+    assertThat(unconfirmed.newBuilder().mode(ActivationMode.TEST).build().confirm()).isFalse();
+    assertThat(unconfirmed.newBuilder().build()).isEqualTo(unconfirmed);
+    assertThatThrownBy(() -> confirmedTest.newBuilder().mode(ActivationMode.BOOT).build())
         .hasMessageContaining("only switch and test can be confirmed");
   }
 }

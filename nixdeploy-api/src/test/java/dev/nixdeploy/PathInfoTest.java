@@ -41,7 +41,7 @@ class PathInfoTest {
   @Test
   void fingerprintIgnoresSignaturesDeriverAndContentAddress() {
     PathInfo plain = PathInfo.builder(APP).narHash(HASH).narSize(1).build();
-    PathInfo rich = plain.toBuilder().deriver(LIB_A).contentAddress("fixed:r:sha256:x")
+    PathInfo rich = plain.newBuilder().deriver(LIB_A).contentAddress("fixed:r:sha256:x")
         .addSignature(Signature.of("k", new byte[64])).build();
     assertThat(rich.fingerprint()).isEqualTo(plain.fingerprint());
     assertThat(rich.fingerprintBytes()).isEqualTo(plain.fingerprint().getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -34,8 +34,8 @@ class PublicKeyTest {
   void rejectsAChangedPathInfo() {
     PublicKey key = PublicKey.parse(NixVectors.PUBLIC_KEY);
     Signature sig = Signature.parse(NixVectors.SIGNATURE);
-    PathInfo bigger = NixVectors.INFO.toBuilder().narSize(177).build();
-    PathInfo noRefs = NixVectors.INFO.toBuilder().references(java.util.List.of()).build();
+    PathInfo bigger = NixVectors.INFO.newBuilder().narSize(177).build();
+    PathInfo noRefs = NixVectors.INFO.newBuilder().references(java.util.List.of()).build();
     assertThat(key.verifies(bigger, sig)).isFalse();
     assertThat(key.verifies(noRefs, sig)).isFalse();
     assertThatThrownBy(() -> key.verify(bigger, sig))

@@ -1,6 +1,7 @@
 package dev.nixdeploy.cli;
 
 import dev.nixdeploy.Deployment;
+import dev.nixdeploy.RunAs;
 import dev.nixdeploy.StorePath;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -58,7 +59,7 @@ final class PathCommand implements Callable<Integer> {
     StorePath storePath = StorePathArgument.resolve(given, direction.direction());
     plan = plan.copy(storePath);
     if (profileName != null) {
-      plan = plan.profile(profileName, profilePath, sudo);
+      plan = plan.profile(profileName, profilePath, sudo ? RunAs.ROOT : RunAs.LOGIN_USER_IF_ALLOWED);
     }
     plan.deploy();
     spec.commandLine().getOut().println(storePath);

@@ -202,7 +202,7 @@ public final class Activator {
         throw new ActivationException(host, "Lost " + host + " while activating " + system + ": "
             + e.getMessage() + ". The activation goes on there"
             + (options.confirm() ? " (without nix-deploy's confirmation the host rolls itself back)" : "")
-            + "; its output is in " + dir + "/log.", null);
+            + "; its output is in " + dir + "/log.", null, e);
       }
     }
 

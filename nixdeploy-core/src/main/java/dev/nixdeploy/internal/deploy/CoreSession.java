@@ -2,12 +2,15 @@ package dev.nixdeploy.internal.deploy;
 
 import dev.nixdeploy.ActivationOptions;
 import dev.nixdeploy.ActivationResult;
+import dev.nixdeploy.CopyFailedException;
 import dev.nixdeploy.CopyResult;
+import dev.nixdeploy.DeployListener;
 import dev.nixdeploy.DeployerSettings;
 import dev.nixdeploy.DeploymentSession;
 import dev.nixdeploy.Direction;
 import dev.nixdeploy.KeyExchangeResult;
 import dev.nixdeploy.ProfileUpdate;
+import dev.nixdeploy.RunAs;
 import dev.nixdeploy.SigningKeyPair;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.Target;
@@ -28,12 +31,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One SSH session to one host, and the local machine: every step of a deployment runs here, whether a
- * plan's terminal call runs them in a row or a caller holds the session open.
+ * plan's terminal call runs them in a row or a caller holds the session open. Both are reached through
+ * the deployer's transport seams ({@link dev.nixdeploy.TransportFactory}, {@link
+ * dev.nixdeploy.LocalTransports}), SSH and local subprocesses unless it was given others.
  */
 final class CoreSession implements DeploymentSession {
   private final DeployerSettings settings;
   private final Target host;
   private final Direction direction;
+  private final DeployListener listener;
   private final @Nullable AskOnce passwords;
   private final Transport remote;
   private final Transport local;
@@ -41,34 +47,34 @@ final class CoreSession implements DeploymentSession {
   private boolean keysEnsured;
   private boolean closed;
 
-  private CoreSession(DeployerSettings settings, Target host, Direction direction, Transport remote,
-      Transport local) {
+  private CoreSession(DeployerSettings settings, Target host, Direction direction, DeployListener listener,
+      Transport remote, Transport local) {
     this.settings = settings;
     this.host = host;
     this.direction = direction;
+    this.listener = listener;
     this.passwords = AskOnce.wrap(settings.sudoPasswordsOrNull());
     this.remote = remote;
     this.local = local;
-    KeyExchange.Builder exchange = KeyExchange.builder().sudoPasswords(passwords).listener(settings.listener())
+    KeyExchange.Builder exchange = KeyExchange.builder().sudoPasswords(passwords).listener(listener)
         .daemonRestartCommand(settings.daemonRestartCommand().orElse(null));
     settings.signingKeyFile().ifPresent(exchange::secretKeyFile);
     this.keys = exchange.build();
   }
 
-  static CoreSession open(DeployerSettings settings, Target host, Direction direction) {
-    return open(settings, host, direction, LocalTransport.create());
-  }
-
   /**
-   * @param local what stands for this machine: the store that receives with --from, sends with --to
-   *     (tests give a host whose store checks signatures, which this machine's root store does not);
-   *     the session closes it, and closes it too if it cannot be opened
+   * Connects to this machine and to the host; closes what it opened if either fails.
+   *
+   * @param listener the deployer's listener and the plan's, told {@code connected} once both are open
    */
-  static CoreSession open(DeployerSettings settings, Target host, Direction direction, Transport local) {
+  static CoreSession open(DeployerSettings settings, Target host, Direction direction, DeployListener listener) {
+    Transport local = openLocal(settings);
     try {
-      Transport remote = SshTransports.connect(host, settings.ssh());
+      Transport remote = openRemote(settings, host);
       try {
-        return new CoreSession(settings, host, direction, remote, local);
+        CoreSession session = new CoreSession(settings, host, direction, listener, remote, local);
+        listener.connected(remote.host());
+        return session;
       } catch (RuntimeException e) {
         remote.close();
         throw e;
@@ -77,6 +83,18 @@ final class CoreSession implements DeploymentSession {
       local.close();
       throw e;
     }
+  }
+
+  private static Transport openRemote(DeployerSettings settings, Target host) {
+    return settings.transports().isPresent()
+        ? Objects.requireNonNull(settings.transports().get().open(host), "TransportFactory.open returned null")
+        : SshTransports.connect(host, settings.ssh());
+  }
+
+  private static Transport openLocal(DeployerSettings settings) {
+    return settings.localTransports().isPresent()
+        ? Objects.requireNonNull(settings.localTransports().get().open(), "LocalTransports.open returned null")
+        : LocalTransport.create();
   }
 
   private void ensureOpen() {
@@ -122,8 +140,13 @@ final class CoreSession implements DeploymentSession {
     List<StorePath> all = List.copyOf(roots);
     CopyEngine.Builder engine = CopyEngine.builder()
         .substitute(settings.useSubstitutes())
-        .listener(settings.listener());
-    return to() ? push(engine, all) : pull(engine, all);
+        .listener(listener);
+    try {
+      return to() ? push(engine, all) : pull(engine, all);
+    } catch (CopyFailedException e) {
+      listener.copyFailed(e.host(), e);
+      throw e;
+    }
   }
 
   private ServeClient serve(Transport transport) {
@@ -164,10 +187,11 @@ final class CoreSession implements DeploymentSession {
   }
 
   @Override
-  public ProfileUpdate setProfile(StorePath path, String name, String directory, boolean sudo) {
+  public ProfileUpdate setProfile(StorePath path, String name, String directory, RunAs runAs) {
     ensureOpen();
     Objects.requireNonNull(path, "path");
-    return Profiles.set(receiver(), path, name, directory, sudo, passwords);
+    Objects.requireNonNull(runAs, "runAs");
+    return Profiles.set(receiver(), path, name, directory, runAs == RunAs.ROOT, passwords);
   }
 
   /** On the host for --to; on this machine for --from, where no new connection can prove anything. */
@@ -177,15 +201,15 @@ final class CoreSession implements DeploymentSession {
     Objects.requireNonNull(system, "system");
     Objects.requireNonNull(options, "options");
     if (to()) {
-      return Activator.create(remote, () -> SshTransports.connect(host, settings.ssh()), passwords,
-          settings.listener()).activate(system, options);
+      return Activator.create(remote, () -> openRemote(settings, host), passwords, listener)
+          .activate(system, options);
     }
     if (options.reboot()) {
       throw new IllegalArgumentException("A system pulled with --from is activated on this machine,"
           + " which nix-deploy does not reboot: reboot it yourself, or deploy --to it instead");
     }
-    return Activator.create(local, LocalTransport::create, passwords, settings.listener())
-        .activate(system, options.toBuilder().confirm(false).build());
+    return Activator.create(local, () -> openLocal(settings), passwords, listener)
+        .activate(system, options.newBuilder().confirm(false).build());
   }
 
   @Override

@@ -1,11 +1,13 @@
 package dev.nixdeploy.internal.deploy;
 
 import dev.nixdeploy.ActivationOptions;
+import dev.nixdeploy.DeployListener;
 import dev.nixdeploy.DeployerSettings;
 import dev.nixdeploy.Deployment;
 import dev.nixdeploy.DeploymentResult;
 import dev.nixdeploy.DeploymentSession;
 import dev.nixdeploy.Direction;
+import dev.nixdeploy.RunAs;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.Target;
 import java.util.ArrayList;
@@ -16,27 +18,38 @@ import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** An immutable deployment plan; a terminal call hands it to a {@link DeploymentRun}. */
+/**
+ * An immutable deployment plan; a terminal call hands it to a {@link DeploymentRun}.
+ *
+ * @param listener the plan's own listeners (NONE if none), told after the deployer's
+ */
 record Plan(
     DeployerSettings settings,
     Target host,
     Direction direction,
     boolean ensuresKeys,
     List<StorePath> roots,
-    @Nullable ProfileRequest profileRequest)
+    @Nullable ProfileRequest profileRequest,
+    DeployListener listener)
     implements Deployment {
 
   Plan {
     roots = List.copyOf(roots);
+    Objects.requireNonNull(listener, "listener");
   }
 
   static Plan empty(DeployerSettings settings, Target host, Direction direction) {
-    return new Plan(settings, host, direction, false, List.of(), null);
+    return new Plan(settings, host, direction, false, List.of(), null, DeployListener.NONE);
+  }
+
+  /** @return the deployer's listener and this plan's, in that order */
+  DeployListener events() {
+    return Listeners.both(settings.listener(), listener);
   }
 
   @Override
   public Deployment ensureKeys() {
-    return new Plan(settings, host, direction, true, roots, profileRequest);
+    return new Plan(settings, host, direction, true, roots, profileRequest, listener);
   }
 
   @Override
@@ -44,17 +57,25 @@ record Plan(
     Objects.requireNonNull(more, "roots");
     LinkedHashSet<StorePath> all = new LinkedHashSet<>(roots);
     more.forEach(root -> all.add(Objects.requireNonNull(root, "root")));
-    return new Plan(settings, host, direction, ensuresKeys, new ArrayList<>(all), profileRequest);
+    return new Plan(settings, host, direction, ensuresKeys, new ArrayList<>(all), profileRequest, listener);
   }
 
   @Override
-  public Deployment profile(String name, String directory, boolean sudo) {
-    return new Plan(settings, host, direction, ensuresKeys, roots, new ProfileRequest(name, directory, sudo));
+  public Deployment profile(String name, String directory, RunAs runAs) {
+    return new Plan(settings, host, direction, ensuresKeys, roots, new ProfileRequest(name, directory, runAs),
+        listener);
+  }
+
+  @Override
+  public Deployment listener(DeployListener more) {
+    Objects.requireNonNull(more, "listener");
+    return new Plan(settings, host, direction, ensuresKeys, roots, profileRequest,
+        listener == DeployListener.NONE ? more : Listeners.both(listener, more));
   }
 
   @Override
   public DeploymentSession open() {
-    return CoreSession.open(settings, host, direction);
+    return CoreSession.open(settings, host, direction, events());
   }
 
   @Override

@@ -1,12 +1,14 @@
 package dev.nixdeploy.internal.deploy;
 
 import dev.nixdeploy.ActivationOptions;
+import dev.nixdeploy.RunAs;
 import java.util.Objects;
 
-/** A profile to point at the copied root: its name, its directory, and whether to insist on root. */
-record ProfileRequest(String name, String directory, boolean sudo) {
+/** A profile to point at the copied root: its name, its directory, and who sets it. */
+record ProfileRequest(String name, String directory, RunAs runAs) {
   ProfileRequest {
     ActivationOptions.checkName("profile name", name);
     Objects.requireNonNull(directory, "directory");
+    Objects.requireNonNull(runAs, "runAs");
   }
 }

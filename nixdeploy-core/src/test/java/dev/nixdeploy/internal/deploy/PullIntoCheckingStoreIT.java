@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nixdeploy.CopyResult;
 import dev.nixdeploy.Deployer;
-import dev.nixdeploy.DeployerSettings;
-import dev.nixdeploy.Direction;
+import dev.nixdeploy.DeploymentSession;
 import dev.nixdeploy.PublicKey;
 import dev.nixdeploy.SigningKeyPair;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.Target;
-import dev.nixdeploy.Transport;
 import dev.nixdeploy.internal.ssh.SshTransports;
 import dev.nixdeploy.sandbox.SandboxHost;
 import dev.nixdeploy.sandbox.SandboxHosts;
@@ -45,13 +43,14 @@ class PullIntoCheckingStoreIT {
     assertThat(closure).hasSize(2);
     Path key = dir.resolve("signing-key.sec");
     SigningKeyPair.generate(seed).store(key, dir.resolve("signing-key.pub"));
-    DeployerSettings settings = Deployer.builder().ssh(hosts.sshSettings()).signingKeyFile(key).build()
-        .settings();
-    Transport here = SshTransports.connect(Target.parse(receiver.destination(SandboxUsers.ADMIN)), settings.ssh());
+    // This machine's root store checks no signatures: a sandbox host's store, which does, stands for it.
+    Deployer deployer = Deployer.builder().ssh(hosts.sshSettings()).signingKeyFile(key)
+        .localTransports(() -> SshTransports.connect(Target.parse(receiver.destination(SandboxUsers.ADMIN)),
+            hosts.sshSettings()))
+        .build();
 
     CopyResult result;
-    try (CoreSession session = CoreSession.open(settings, Target.parse(source.destination(SandboxUsers.ADMIN)),
-        Direction.FROM, here)) {
+    try (DeploymentSession session = deployer.deployFrom(source.destination(SandboxUsers.ADMIN)).open()) {
       assertThat(session.ensureKeys().notes()).as("sandbox-1 checks signatures").isEmpty();
       result = session.copy(List.of(top));
     }

@@ -72,7 +72,7 @@ class Ed25519VectorsTest {
       assertThat(Base64.getEncoder().encodeToString(sig.bytes())).hasSize(88);
       assertThat(key.publicKey().verifies(NIX_INFO, sig)).isTrue();
       assertThat(PublicKey.parse(NIX_PUBLIC).verifies(NIX_INFO, Signature.of("test-1", sig.bytes()))).isFalse();
-      assertThat(key.publicKey().verifies(NIX_INFO.toBuilder().narSize(175).build(), sig)).isFalse();
+      assertThat(key.publicKey().verifies(NIX_INFO.newBuilder().narSize(175).build(), sig)).isFalse();
     }
   }
 }
