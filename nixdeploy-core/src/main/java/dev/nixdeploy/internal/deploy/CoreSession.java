@@ -2,11 +2,15 @@ package dev.nixdeploy.internal.deploy;
 
 import dev.nixdeploy.ActivationOptions;
 import dev.nixdeploy.ActivationResult;
+import dev.nixdeploy.Closure;
+import dev.nixdeploy.CopyPreview;
 import dev.nixdeploy.CopyResult;
 import dev.nixdeploy.DeployerSettings;
 import dev.nixdeploy.DeploymentSession;
 import dev.nixdeploy.Direction;
 import dev.nixdeploy.KeyExchangeResult;
+import dev.nixdeploy.KeyPreview;
+import dev.nixdeploy.PathInfo;
 import dev.nixdeploy.ProfileUpdate;
 import dev.nixdeploy.SigningKeyPair;
 import dev.nixdeploy.StorePath;
@@ -117,6 +121,12 @@ final class CoreSession implements DeploymentSession {
   }
 
   @Override
+  public KeyPreview previewKeys() {
+    ensureOpen();
+    return to() ? keys.previewTo(remote) : keys.previewFrom(local, remote);
+  }
+
+  @Override
   public CopyResult copy(Collection<StorePath> roots) {
     ensureOpen();
     List<StorePath> all = List.copyOf(roots);
@@ -155,6 +165,30 @@ final class CoreSession implements DeploymentSession {
     try (ServeClient remoteStore = ServeClient.open(remote);
         ServeClient localStore = ServeClient.open(local)) {
       return engine.build().copy(remoteStore, localStore, roots);
+    }
+  }
+
+  @Override
+  public CopyPreview previewCopy(Collection<StorePath> roots) {
+    ensureOpen();
+    List<StorePath> all = List.copyOf(roots);
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("Nothing to preview: roots is empty");
+    }
+    try (ServeClient sender = ServeClient.open(to() ? local : remote);
+        ServeClient receiverStore = ServeClient.open(receiver())) {
+      Closure closure = sender.closure(all);
+      Set<StorePath> present = receiverStore.queryValidPaths(closure.paths(), false, false);
+      List<PathInfo> missing = closure.infos().stream().filter(i -> !present.contains(i.path())).toList();
+      return new CopyPreview(receiver().host(), closure, missing);
+    }
+  }
+
+  @Override
+  public Closure receiverClosure(Collection<StorePath> roots) {
+    ensureOpen();
+    try (ServeClient receiverStore = ServeClient.open(receiver())) {
+      return receiverStore.closure(List.copyOf(roots));
     }
   }
 

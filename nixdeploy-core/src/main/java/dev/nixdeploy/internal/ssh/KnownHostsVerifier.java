@@ -62,7 +62,7 @@ final class KnownHostsVerifier implements HostKeyRepository {
     String fingerprint = Fingerprints.sha256(key);
     if (result == NOT_INCLUDED && policy == HostKeyPolicy.ACCEPT_NEW) {
       append(host, type, key);
-      LOG.warn("Added the {} host key {} of {} to {} (policy ACCEPT_NEW)", type, fingerprint, display, file);
+      LOG.warn("Added the {} host key {} of {} to {} (accepting new host keys)", type, fingerprint, display, file);
       return OK;
     }
     refusal = new Refusal(result == CHANGED ? HostKeyException.Reason.CHANGED : HostKeyException.Reason.UNKNOWN,
@@ -96,11 +96,14 @@ final class KnownHostsVerifier implements HostKeyRepository {
             + file + ": " + offered + ". Do not connect until the host has a new key.";
         break;
       default:
+        // Without its directory (no ~/.ssh yet, say), the >> would fail: make it first.
+        Path dir = target.knownHostsFile().toAbsolutePath().getParent();
+        String mkdir = dir != null && !Files.isDirectory(dir) ? "mkdir -p -m 700 " + dir + " && " : "";
         message = "REFUSED: the host key of " + display + " (" + r.knownHostsName() + ") is unknown: " + offered
             + ", which is not in " + file + ". Verify the fingerprint on the host (ssh-keygen -lf "
-            + "/etc/ssh/ssh_host_*_key.pub), then add it with: ssh-keyscan -p " + target.port() + " -t "
-            + shortType(r.keyType()) + " " + target.hostName() + " >> " + file
-            + " -- or connect once with --accept-new-host-key (HostKeyPolicy.ACCEPT_NEW).";
+            + "/etc/ssh/ssh_host_*_key.pub), then add it with: " + mkdir + "ssh-keyscan -p " + target.port()
+            + " -t " + shortType(r.keyType()) + " " + target.hostName() + " >> " + file
+            + " -- or connect once with --accept-new-host-key.";
     }
     return new HostKeyException(display, r.reason(), r.keyType(), r.fingerprint(), target.knownHostsFile(),
         message);
