@@ -2,10 +2,14 @@ package dev.nixdeploy.cli;
 
 import dev.nixdeploy.CopyResult;
 import dev.nixdeploy.PathInfo;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -50,13 +54,26 @@ final class ProgressBar extends ConsoleProgress {
     this.clock = clock;
   }
 
-  /** @return the terminal's width from {@code COLUMNS}, else 80 */
+  /** @return the terminal's width: from {@code COLUMNS}, else as {@code stty size} reads it, else 80 */
   static int columns() {
-    try {
-      return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80").strip());
-    } catch (NumberFormatException e) {
-      return 80;
+    String env = System.getenv("COLUMNS");
+    if (env != null && env.strip().matches("[0-9]{1,4}")) {
+      return Integer.parseInt(env.strip());
     }
+    try {
+      Process stty = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String size = new String(stty.getInputStream().readNBytes(64), StandardCharsets.US_ASCII).strip();
+      if (stty.waitFor(2, TimeUnit.SECONDS) && stty.exitValue() == 0 && size.matches("[0-9]+ [0-9]{1,4}")) {
+        return Integer.parseInt(size.substring(size.indexOf(' ') + 1));
+      }
+      stty.destroyForcibly();
+    } catch (IOException e) {
+      // No stty or no /dev/tty: the default below.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 80;
   }
 
   @Override
