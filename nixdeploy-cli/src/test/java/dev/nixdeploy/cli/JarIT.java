@@ -91,7 +91,8 @@ class JarIT {
   @Test
   void drawsALiveProgressBarOnATerminal(@TempDir Path dir) throws Exception {
     StorePath big = SampleClosures.ofSize("jar-bar-" + UUID.randomUUID().toString().substring(0, 8), 256);
-    String socket = "nix-deploy-it-" + UUID.randomUUID().toString().substring(0, 8);
+    // The server's socket in the test's own directory: nothing stays behind in /tmp/tmux-UID.
+    String socket = dir.resolve("tmux.sock").toString();
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> argv = List.of(javaBin, "-jar", JAR.toAbsolutePath().toString(), "path", "--to",
         SandboxUsers.ROOT + "@" + host.alias(), "--path", big.path(), "--noSign", "--ssh-config",
@@ -100,7 +101,7 @@ class JarIT {
     Path script = dir.resolve("run.sh");
     Files.writeString(script, argv.stream().map(JarIT::quote).collect(Collectors.joining(" "))
         + " >/dev/null; echo \"exit=$?\"; sleep 600\n");
-    LocalCommand.of("tmux", "-L", socket, "new-session", "-d", "-x", "150", "-y", "40", "sh", script.toString())
+    LocalCommand.of("tmux", "-S", socket, "new-session", "-d", "-x", "150", "-y", "40", "sh", script.toString())
         .run().orThrow();
     try {
       Pattern bar = Pattern.compile("root@" + Pattern.quote(host.alias())
@@ -109,7 +110,7 @@ class JarIT {
       String screen = "";
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (!screen.contains("exit=") && System.nanoTime() < deadline) {
-        screen = LocalCommand.of("tmux", "-L", socket, "capture-pane", "-p").run().orThrow().stdout();
+        screen = LocalCommand.of("tmux", "-S", socket, "capture-pane", "-p").run().orThrow().stdout();
         barSeen |= bar.matcher(screen).find();
         Thread.sleep(20);
       }
@@ -118,7 +119,7 @@ class JarIT {
       assertThat(barSeen).as("a bar as wide as the terminal while copying; at the end:%n%s", screen).isTrue();
       assertThat(bar.matcher(screen).find()).as("the bar is erased once the copy is done").isFalse();
     } finally {
-      LocalCommand.of("tmux", "-L", socket, "kill-server").run();
+      LocalCommand.of("tmux", "-S", socket, "kill-server").run();
     }
     assertThat(host.isValid(big)).isTrue();
   }

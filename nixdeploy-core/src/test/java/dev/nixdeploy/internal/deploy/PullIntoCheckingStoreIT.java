@@ -2,6 +2,9 @@ package dev.nixdeploy.internal.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nixdeploy.ActivationMode;
+import dev.nixdeploy.ActivationOptions;
+import dev.nixdeploy.ActivationResult;
 import dev.nixdeploy.CopyResult;
 import dev.nixdeploy.Deployer;
 import dev.nixdeploy.DeployerSettings;
@@ -12,6 +15,9 @@ import dev.nixdeploy.StorePath;
 import dev.nixdeploy.Target;
 import dev.nixdeploy.Transport;
 import dev.nixdeploy.internal.ssh.SshTransports;
+import dev.nixdeploy.sandbox.Activation;
+import dev.nixdeploy.sandbox.FakeSystem;
+import dev.nixdeploy.sandbox.SampleClosures;
 import dev.nixdeploy.sandbox.SandboxHost;
 import dev.nixdeploy.sandbox.SandboxHosts;
 import dev.nixdeploy.sandbox.SandboxTest;
@@ -63,5 +69,36 @@ class PullIntoCheckingStoreIT {
       assertThat(receiver.exec("nix", "--extra-experimental-features", "nix-command", "path-info", "--sigs",
           p.path()).orThrow().stdout()).contains(hostKeyName + ":");
     }
+  }
+
+  /**
+   * A system pulled with --from is activated on the receiving side, which a session takes as a
+   * transport: here a second sandbox host, so that no test activates anything on the machine it runs on.
+   */
+  @Test
+  void aSystemPulledWithFromIsActivatedOnTheReceivingSide(SandboxHosts hosts, @TempDir Path dir) {
+    SandboxHost source = hosts.host(0);
+    SandboxHost receiver = hosts.host(1);
+    StorePath system = SampleClosures.fakeSystem("from-" + UUID.randomUUID().toString().substring(0, 8),
+        FakeSystem.WORKING);
+    DeployerSettings settings = Deployer.builder().ssh(hosts.sshSettings()).noSign().build().settings();
+    try (CoreSession push = CoreSession.open(settings, Target.parse(source.destination(SandboxUsers.ROOT)),
+        Direction.TO)) {
+      push.copy(List.of(system));
+    }
+    Transport here = SshTransports.connect(Target.parse(receiver.destination(SandboxUsers.ROOT)), settings.ssh());
+
+    ActivationResult result;
+    try (CoreSession session = CoreSession.open(settings, Target.parse(source.destination(SandboxUsers.ROOT)),
+        Direction.FROM, here)) {
+      session.copy(List.of(system));
+      result = session.activate(system, ActivationOptions.builder().mode(ActivationMode.DRY_ACTIVATE).build());
+    }
+
+    assertThat(result.host()).isEqualTo(receiver.destination(SandboxUsers.ROOT));
+    assertThat(result.succeeded()).isTrue();
+    assertThat(receiver.activations()).extracting(Activation::system, Activation::action)
+        .contains(org.assertj.core.groups.Tuple.tuple(system, "dry-activate"));
+    assertThat(source.activations()).noneMatch(a -> a.system().equals(system));
   }
 }
