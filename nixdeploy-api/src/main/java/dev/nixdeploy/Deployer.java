@@ -154,7 +154,7 @@ public interface Deployer {
      * Signs with the key in this file (Nix's secret key format, mode 0600) instead of the default
      * {@code $XDG_CONFIG_HOME/nix-deploy/signing-key.sec} (else {@code ~/.config/nix-deploy/…}). Where
      * the file does not exist, the first deployment that signs generates a key there (named after this
-     * host, e.g. {@code laptop-nix-deploy-1}) with its public key beside it ({@code .sec} → {@code .pub}).
+     * host plus a unique part, e.g. {@code laptop-nix-deploy-3f9c2a71}) with its public key beside it ({@code .sec} → {@code .pub}).
      *
      * @param secretKeyFile the local secret key file
      * @return this

@@ -44,6 +44,16 @@ public interface DeploymentSession extends AutoCloseable {
   KeyExchangeResult ensureKeys();
 
   /**
+   * Works out what {@link #ensureKeys()} would change, as the login users and changing nothing: which
+   * key pairs it would generate, and whether the receiving store would be made to trust the sender's key.
+   *
+   * @return the changes it would make
+   * @throws KeyExchangeException where {@code ensureKeys} would fail before changing anything (e.g. a
+   *     NixOS host whose configuration must trust the key)
+   */
+  KeyPreview previewKeys();
+
+  /**
    * Copies the closures of {@code roots}: only what the receiving store lacks, signed unless the
    * deployer says {@code noSign()}.
    *
@@ -59,6 +69,26 @@ public interface DeploymentSession extends AutoCloseable {
   default CopyResult copy(StorePath... roots) {
     return copy(List.of(roots));
   }
+
+  /**
+   * Works out what {@link #copy(Collection)} would send, and sends and changes nothing: the closure in
+   * the sending store and the paths of it that the receiving store lacks (asked as {@code copy} asks,
+   * without substitutes).
+   *
+   * @param roots store paths on the sending side
+   * @return the closure and what is missing
+   */
+  CopyPreview previewCopy(Collection<StorePath> roots);
+
+  /**
+   * The closure of paths the receiving store holds, e.g. of the system a host runs now, to compare it
+   * with what is about to be deployed. Changes nothing.
+   *
+   * @param roots store paths valid in the receiving store (the host's for {@link Direction#TO})
+   * @return their closure there, with each path's info
+   * @throws NixDeployException if a root is not valid in the receiving store
+   */
+  Closure receiverClosure(Collection<StorePath> roots);
 
   /**
    * As {@link Deployment#profile(String, String, RunAs)}: points a profile on the receiving side at a

@@ -16,8 +16,8 @@ public class UntrustedSignatureException extends CopyFailedException {
    */
   public UntrustedSignatureException(String host, StorePath path, String detail) {
     super(host, path, host + " refused " + path + " because it lacks a valid signature: " + host
-        + " does not trust our signing key. Exchange keys first (ensureKeys()) and copy with signing"
-        + " enabled (do not use --noSign), or deploy as a user in the target's trusted-users. The host said: "
+        + " does not trust our signing key. Let nix-deploy exchange keys first (the default; on the command"
+        + " line, leave out --noSign), or deploy as a user in the target's trusted-users. The host said: "
         + detail.strip(), null);
   }
 }

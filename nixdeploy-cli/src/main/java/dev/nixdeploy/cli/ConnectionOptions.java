@@ -6,6 +6,7 @@ import dev.nixdeploy.HostKeyPolicy;
 import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.SshSettings;
 import java.io.Console;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,9 @@ final class ConnectionOptions {
   boolean acceptNewHostKey;
 
   @Option(names = "--signing-key", paramLabel = "FILE",
-      description = "Local secret key to sign paths with, instead of ~/.config/nix-deploy/signing-key.sec.")
+      description = "Local secret key to sign paths with, instead of ~/.config/nix-deploy/signing-key.sec;"
+          + " a missing file is created (a new key, FILE's .pub beside it, and FILE.lock, which keeps two"
+          + " deployments from generating two keys at once).")
   Path signingKey;
 
   @Option(names = "--noSign", description = "Neither exchange keys nor sign: send paths as they are"
@@ -60,6 +63,23 @@ final class ConnectionOptions {
       throw new NixDeployException("No sudo password was entered for " + user + " on " + host);
     }
     return password;
+  }
+
+  /** Refuses, as invalid input, files named on the command line that do not exist. */
+  void check() {
+    if (sshConfig != null && !Files.isRegularFile(sshConfig)) {
+      throw new InvalidInputException("--ssh-config " + sshConfig + " does not exist (leave the flag out to"
+          + " use ~/.ssh/config)");
+    }
+    for (Path identity : identities) {
+      if (!Files.isRegularFile(identity)) {
+        throw new InvalidInputException("--identity " + identity + " does not exist");
+      }
+    }
+    if (signingKey != null && Files.isDirectory(signingKey)) {
+      throw new InvalidInputException("--signing-key " + signingKey + " is a directory; name the secret key"
+          + " file (it is created if missing)");
+    }
   }
 
   SshSettings sshSettings() {

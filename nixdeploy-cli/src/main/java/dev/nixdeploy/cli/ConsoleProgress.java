@@ -14,11 +14,13 @@ import java.util.Locale;
 /**
  * Renders deployment progress as {@code [+] …} lines on standard error, like the original nix-deploy:
  * keys, what is copied (a line each tenth of the bytes, or each path with {@code --verbose}), totals,
- * then the activation's own output, indented, and its outcome.
+ * then the activation's own output, indented, and its outcome. {@link ProgressBar} draws the copy as a
+ * live bar instead, on a terminal.
  */
-final class ConsoleProgress implements DeployListener {
+class ConsoleProgress implements DeployListener {
   private final PrintWriter err;
   private final boolean everyPath;
+  private boolean activationOutputShown;
   private long bytesTotal;
   private long bytesDone;
   private int pathsTotal;
@@ -63,7 +65,7 @@ final class ConsoleProgress implements DeployListener {
     int tenth = bytesTotal == 0 ? 10 : (int) (bytesDone * 10 / bytesTotal);
     if (everyPath) {
       line("[+] %s: %d/%d %s", host, pathsDone, pathsTotal, path.path());
-    } else if (tenth > lastTenth && pathsDone < pathsTotal) {
+    } else if (tenth > lastTenth && pathsDone < pathsTotal && !drawsCopies()) {
       line("[+] %s: %d/%d paths, %s of %s", host, pathsDone, pathsTotal, bytes(bytesDone),
           bytes(bytesTotal));
     }
@@ -83,7 +85,13 @@ final class ConsoleProgress implements DeployListener {
 
   @Override
   public synchronized void activationOutput(String host, String output) {
+    activationOutputShown = true;
     line("    %s", output);
+  }
+
+  /** @return whether the activation's lines were printed as they came */
+  synchronized boolean activationOutputShown() {
+    return activationOutputShown;
   }
 
   @Override
@@ -101,8 +109,18 @@ final class ConsoleProgress implements DeployListener {
     line("[%s] %s", result.succeeded() ? "+" : "x", result.summary());
   }
 
+  /** @return whether copies are drawn otherwise (a bar), so the tenth-of-the-bytes lines are left out */
+  boolean drawsCopies() {
+    return false;
+  }
+
   private void line(String format, Object... args) {
-    err.println(String.format(Locale.ROOT, format, args));
+    print(String.format(Locale.ROOT, format, args));
+  }
+
+  /** Prints one line of progress. */
+  synchronized void print(String line) {
+    err.println(line);
     err.flush();
   }
 

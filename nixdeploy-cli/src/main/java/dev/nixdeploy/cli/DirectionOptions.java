@@ -15,6 +15,11 @@ final class DirectionOptions {
       description = "Deploy from this host into the local store.")
   String from;
 
+  /** @return the host as given */
+  String host() {
+    return to != null ? to : from;
+  }
+
   Direction direction() {
     return to != null ? Direction.TO : Direction.FROM;
   }

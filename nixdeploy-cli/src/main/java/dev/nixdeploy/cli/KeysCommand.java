@@ -20,6 +20,6 @@ final class KeysCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: generate or public");
   }
 }

@@ -1,6 +1,5 @@
 package dev.nixdeploy.cli;
 
-import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.SigningKeyPair;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -38,10 +37,10 @@ final class KeysGenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (secretKey.toAbsolutePath().normalize().equals(publicKey.toAbsolutePath().normalize())) {
-      throw new NixDeployException("--secret-key and --public-key are the same file: " + secretKey);
+      throw new InvalidInputException("--secret-key and --public-key are the same file: " + secretKey);
     }
     if (!force && Files.exists(secretKey, LinkOption.NOFOLLOW_LINKS)) {
-      throw new NixDeployException("secret key file " + secretKey + " already exists; pass --force to"
+      throw new InvalidInputException("secret key file " + secretKey + " already exists; pass --force to"
           + " replace it (the key in it will be lost)");
     }
     SigningKeyPair key = SigningKeyPair.generate(name);

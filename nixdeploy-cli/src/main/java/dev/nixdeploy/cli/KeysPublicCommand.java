@@ -1,6 +1,8 @@
 package dev.nixdeploy.cli;
 
 import dev.nixdeploy.SigningKeyPair;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,6 +24,10 @@ final class KeysPublicCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!Files.exists(secretKey, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InvalidInputException("--secret-key " + secretKey + " does not exist; create one with"
+          + " nix-deploy keys generate or nix-store --generate-binary-cache-key");
+    }
     SigningKeyPair key = SigningKeyPair.load(secretKey);
     try {
       spec.commandLine().getOut().println(key.publicKey());

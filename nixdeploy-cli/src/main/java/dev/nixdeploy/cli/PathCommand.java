@@ -1,8 +1,11 @@
 package dev.nixdeploy.cli;
 
-import dev.nixdeploy.Deployment;
+import dev.nixdeploy.ActivationOptions;
+import dev.nixdeploy.DeploymentSession;
 import dev.nixdeploy.RunAs;
 import dev.nixdeploy.StorePath;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -22,8 +25,8 @@ import picocli.CommandLine.Spec;
             + " signed, over one SSH session. Keys are generated where missing and the receiving store is"
             + " made to trust the sender's key first (with sudo where needed), unless --noSign. Without"
             + " --path, the store path is read from the first line of standard input"
-            + " (nix-build ... | nix-deploy path --to HOST)."})
-final class PathCommand implements Callable<Integer> {
+            + " (nix-build ... | nix-deploy path --to HOST). Prints the store path when done."})
+final class PathCommand implements Callable<Integer>, DeployRun.Step {
   @Spec CommandSpec spec;
 
   @ArgGroup(multiplicity = "1")
@@ -44,26 +47,58 @@ final class PathCommand implements Callable<Integer> {
   @Option(names = "--sudo", description = "Set the profile as root even where the user could write it.")
   boolean sudo;
 
+  @Mixin DeployOptions deploy;
+
   @Mixin ConnectionOptions connection;
 
   @ParentCommand NixDeployCommand root;
 
   @Override
   public Integer call() {
-    ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), root.verbose);
-    Deployment plan = direction.plan(connection.deployer(progress));
-    if (!connection.noSign) {
-      plan = plan.ensureKeys();
-    }
-    String given = path != null ? path : StorePathArgument.firstLine(System.in);
-    StorePath storePath = StorePathArgument.resolve(given, direction.direction());
-    plan = plan.copy(storePath);
     if (profileName != null) {
-      plan = plan.profile(profileName, profilePath, sudo ? RunAs.ROOT : RunAs.LOGIN_USER_IF_ALLOWED);
+      checkName("--profileName", profileName);
+      if (!profilePath.startsWith("/") || List.of(profilePath.split("/")).contains("..")) {
+        throw new InvalidInputException("--profilePath \"" + profilePath + "\" is not allowed: give an absolute"
+            + " directory without '..', such as /nix/var/nix/profiles");
+      }
     }
-    plan.deploy();
-    spec.commandLine().getOut().println(storePath);
-    spec.commandLine().getOut().flush();
-    return 0;
+    return new DeployRun(spec, root, connection, direction, deploy)
+        .run(() -> path != null ? path : StorePathArgument.firstLine(System.in), this);
+  }
+
+  /** Checks a profile or system name as the library does, naming the flag. */
+  static void checkName(String flag, String name) {
+    try {
+      ActivationOptions.checkName(flag, name);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(e.getMessage());
+    }
+  }
+
+  private String profile() {
+    return profilePath.replaceAll("/+$", "") + "/" + profileName;
+  }
+
+  @Override
+  public Optional<String> replaces() {
+    return Optional.ofNullable(profileName).map(n -> profile());
+  }
+
+  @Override
+  public List<String> plan(StorePath storePath, Optional<StorePath> current) {
+    if (profileName == null) {
+      return List.of("profile: none (no --profileName)");
+    }
+    return List.of("profile: would point " + profile() + " (now "
+        + current.map(StorePath::path).orElse("not set") + ") at " + storePath
+        + (sudo ? ", as root" : ""));
+  }
+
+  @Override
+  public void run(DeploymentSession session, StorePath storePath, DeployRun.Done done) {
+    if (profileName != null) {
+      done.profile = Optional.of(session.setProfile(storePath, profileName, profilePath,
+          sudo ? RunAs.ROOT : RunAs.LOGIN_USER_IF_ALLOWED));
+    }
   }
 }

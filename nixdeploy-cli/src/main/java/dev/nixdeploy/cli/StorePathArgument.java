@@ -1,7 +1,6 @@
 package dev.nixdeploy.cli;
 
 import dev.nixdeploy.Direction;
-import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.StorePath;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,12 +22,12 @@ final class StorePathArgument {
   static StorePath resolve(String given, Direction direction) {
     String text = given.strip();
     if (text.isEmpty()) {
-      throw new NixDeployException("No store path given: pass --path PATH or pipe one in, as in"
+      throw new InvalidInputException("No store path given: pass --path PATH or pipe one in, as in"
           + " 'nix-build | nix-deploy path --to HOST'");
     }
     if (direction == Direction.FROM) {
       if (!StorePath.isValid(text)) {
-        throw new NixDeployException("With --from, --path must be a store path on the remote host"
+        throw new InvalidInputException("With --from, --path must be a store path on the remote host"
             + " (/nix/store/HASH-NAME), not \"" + text + "\"");
       }
       return StorePath.parse(text);
@@ -37,13 +36,13 @@ final class StorePathArgument {
     try {
       real = Path.of(text).toRealPath();
     } catch (NoSuchFileException e) {
-      throw new NixDeployException("--path " + text + " does not exist locally");
+      throw new InvalidInputException("--path " + text + " does not exist locally");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot resolve --path " + text, e);
     }
     Path store = Path.of(StorePath.STORE_DIR);
     if (!real.startsWith(store) || real.getNameCount() <= store.getNameCount()) {
-      throw new NixDeployException("--path " + text + " resolves to " + real
+      throw new InvalidInputException("--path " + text + " resolves to " + real
           + ", which is not in " + StorePath.STORE_DIR);
     }
     return StorePath.parse(store.resolve(real.getName(store.getNameCount())).toString());

@@ -1,9 +1,15 @@
 package dev.nixdeploy.cli;
 
+import dev.nixdeploy.ActivationMode;
 import dev.nixdeploy.ActivationOptions;
-import dev.nixdeploy.Deployment;
+import dev.nixdeploy.DeploymentSession;
+import dev.nixdeploy.Direction;
 import dev.nixdeploy.StorePath;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -24,7 +30,10 @@ import picocli.CommandLine.Spec;
             + " touch no profile. A failed switch or test rolls back to the previous generation; a switch"
             + " that cuts nix-deploy off rolls itself back unless confirmed over a new connection within"
             + " --confirm-timeout."})
-final class SystemCommand implements Callable<Integer> {
+final class SystemCommand implements Callable<Integer>, DeployRun.Step {
+  private static final String SWITCH = "bin/switch-to-configuration";
+  private static final String CURRENT_SYSTEM = "/run/current-system";
+
   @Spec CommandSpec spec;
 
   @ParentCommand NixDeployCommand root;
@@ -60,22 +69,73 @@ final class SystemCommand implements Callable<Integer> {
   @Option(names = "--install-bootloader", description = "Reinstall the boot loader (NIXOS_INSTALL_BOOTLOADER=1).")
   boolean installBootloader;
 
+  @Mixin DeployOptions deploy;
+
   @Mixin ConnectionOptions connection;
 
   @Override
   public Integer call() {
-    ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), root.verbose);
-    ActivationOptions options = options();
-    Deployment plan = direction.plan(connection.deployer(progress));
-    if (!connection.noSign) {
-      plan = plan.ensureKeys();
+    if (confirmTimeoutSeconds < 1 || confirmTimeoutSeconds > 3600) {
+      throw new InvalidInputException("--confirm-timeout must be from 1 to 3600 seconds, not "
+          + confirmTimeoutSeconds);
     }
-    String given = path != null ? path : StorePathArgument.firstLine(System.in);
-    StorePath system = StorePathArgument.resolve(given, direction.direction());
-    plan.copy(system).activate(options);
-    spec.commandLine().getOut().println(system);
-    spec.commandLine().getOut().flush();
-    return 0;
+    if (systemName != null) {
+      PathCommand.checkName("--systemName", systemName);
+    }
+    if (action.reboot && direction.direction() == Direction.FROM) {
+      throw new InvalidInputException("--reboot cannot be used with --from: the system is activated on this"
+          + " machine, which nix-deploy does not reboot");
+    }
+    return new DeployRun(spec, root, connection, direction, deploy)
+        .run(() -> path != null ? path : StorePathArgument.firstLine(System.in), this);
+  }
+
+  /** Before anything is copied: the path must be a NixOS system on the sending side. */
+  @Override
+  public void check(DeploymentSession session, StorePath system) {
+    String program = system.path() + "/" + SWITCH;
+    boolean isSystem = direction.direction() == Direction.TO
+        ? Files.isRegularFile(Path.of(program)) && Files.isExecutable(Path.of(program))
+        : session.transport().run(dev.nixdeploy.Command.of("test", "-x", program)).succeeded();
+    if (!isSystem) {
+      throw new InvalidInputException("--path " + system + " is not a NixOS system: it has no " + SWITCH
+          + (direction.direction() == Direction.FROM ? " on " + direction.host() : "")
+          + ". Give a system's closure (config.system.build.toplevel, e.g. the result of nixos-rebuild"
+          + " build), or copy other paths with nix-deploy path. Nothing was copied.");
+    }
+  }
+
+  @Override
+  public Optional<String> replaces() {
+    return Optional.of(CURRENT_SYSTEM);
+  }
+
+  @Override
+  public List<String> plan(StorePath system, Optional<StorePath> current) {
+    ActivationOptions options = options();
+    String where = direction.direction() == Direction.TO ? direction.host() : "this machine";
+    StringBuilder b = new StringBuilder("activation: would run switch-to-configuration ")
+        .append(options.mode().action()).append(" on ").append(where).append(" (running now: ")
+        .append(current.map(StorePath::path).orElse("unknown")).append(')');
+    if (options.mode() == ActivationMode.SWITCH || options.mode() == ActivationMode.BOOT) {
+      b.append(", after pointing ").append(options.profile()).append(" at ").append(system);
+    }
+    if (options.autoRollback() && options.mode() != ActivationMode.DRY_ACTIVATE) {
+      b.append("; rolls back if it fails");
+    }
+    if (options.confirm()) {
+      b.append("; rolls back unless confirmed within ").append(options.confirmTimeout().toSeconds())
+          .append(" s");
+    }
+    if (options.reboot()) {
+      b.append("; then reboots and waits for the host");
+    }
+    return List.of(b.toString());
+  }
+
+  @Override
+  public void run(DeploymentSession session, StorePath system, DeployRun.Done done) {
+    done.activation = Optional.of(session.activate(system, options()));
   }
 
   private ActivationOptions options() {
@@ -86,7 +146,7 @@ final class SystemCommand implements Callable<Integer> {
         .autoRollback(!noAutoRollback)
         .installBootloader(installBootloader)
         .confirmTimeout(Duration.ofSeconds(confirmTimeoutSeconds));
-    if (noConfirm) {
+    if (noConfirm || direction.direction() == Direction.FROM) {
       options.confirm(false);
     }
     if (systemName != null) {

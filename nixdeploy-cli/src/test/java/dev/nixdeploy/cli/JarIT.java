@@ -14,7 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,9 +46,86 @@ class JarIT {
   }
 
   @Test
-  void printsItsVersionAndHelp() {
-    assertThat(java("--version").stdout()).startsWith("nix-deploy ").doesNotContain("unknown");
+  void printsItsVersionAndTheLocalNixAndHelp() {
+    assertThat(java("--version").stdout()).startsWith("nix-deploy ").doesNotContain("unknown")
+        .containsPattern("\nlocal Nix: nix-store \\(Nix\\) \\d+\\.\\d+");
     assertThat(java("--help").stdout()).contains("path").contains("keys");
+  }
+
+  @Test
+  void holdsTheCommandLineAndLibraryButNoTestFixturesOrDemo() throws Exception {
+    List<String> ours;
+    try (ZipFile zip = new ZipFile(JAR.toFile())) {
+      ours = zip.stream().map(ZipEntry::getName).filter(n -> n.startsWith("dev/nixdeploy/")).toList();
+    }
+    assertThat(ours).anyMatch(n -> n.startsWith("dev/nixdeploy/cli/"))
+        .anyMatch(n -> n.startsWith("dev/nixdeploy/internal/"))
+        .noneMatch(n -> n.startsWith("dev/nixdeploy/sandbox/") || n.startsWith("dev/nixdeploy/testing/")
+            || n.startsWith("dev/nixdeploy/examples/"));
+  }
+
+  @Test
+  void scriptsInstallAndUninstallTheCommand(@TempDir Path prefix) {
+    Path repository = Path.of("").toAbsolutePath().getParent();
+    ExecResult install = LocalCommand.of("bash", repository.resolve("scripts/install").toString(), "--no-build")
+        .withEnv("PREFIX", prefix.toString()).run();
+    assertThat(install.exitCode()).as(install.stderr()).isZero();
+    Path command = prefix.resolve("bin/nix-deploy");
+    assertThat(install.stdout()).contains("installed " + command);
+
+    ExecResult version = LocalCommand.of(command.toString(), "--version").run();
+    assertThat(version.exitCode()).as(version.stderr()).isZero();
+    assertThat(version.stdout()).startsWith("nix-deploy ").contains("local Nix: ");
+
+    ExecResult uninstall = LocalCommand.of("bash", repository.resolve("scripts/uninstall").toString())
+        .withEnv("PREFIX", prefix.toString()).run();
+    assertThat(uninstall.exitCode()).as(uninstall.stderr()).isZero();
+    assertThat(command).doesNotExist();
+    assertThat(prefix.resolve("lib/nix-deploy")).doesNotExist();
+  }
+
+  /**
+   * On a real terminal (tmux), the copy is a bar redrawn in place while it runs, and gone afterwards;
+   * the screen is read back while the command runs and after it ended.
+   */
+  @Test
+  void drawsALiveProgressBarOnATerminal(@TempDir Path dir) throws Exception {
+    StorePath big = SampleClosures.ofSize("jar-bar-" + UUID.randomUUID().toString().substring(0, 8), 256);
+    // The server's socket in the test's own directory: nothing stays behind in /tmp/tmux-UID.
+    String socket = dir.resolve("tmux.sock").toString();
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> argv = List.of(javaBin, "-jar", JAR.toAbsolutePath().toString(), "path", "--to",
+        SandboxUsers.ROOT + "@" + host.alias(), "--path", big.path(), "--noSign", "--ssh-config",
+        hosts.sshConfig().toString(), "-i", hosts.identityFile().toString(), "--known-hosts",
+        hosts.knownHostsFile().toString());
+    Path script = dir.resolve("run.sh");
+    Files.writeString(script, argv.stream().map(JarIT::quote).collect(Collectors.joining(" "))
+        + " >/dev/null; echo \"exit=$?\"; sleep 600\n");
+    LocalCommand.of("tmux", "-S", socket, "new-session", "-d", "-x", "150", "-y", "40", "sh", script.toString())
+        .run().orThrow();
+    try {
+      Pattern bar = Pattern.compile("root@" + Pattern.quote(host.alias())
+          + " \\[[#.]{24}\\] 0/1 paths .+/256\\.0 MiB .+/s .+ left");
+      boolean barSeen = false;
+      String screen = "";
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (!screen.contains("exit=") && System.nanoTime() < deadline) {
+        screen = LocalCommand.of("tmux", "-S", socket, "capture-pane", "-p").run().orThrow().stdout();
+        barSeen |= bar.matcher(screen).find();
+        Thread.sleep(20);
+      }
+      assertThat(screen).as(screen).contains("exit=0").contains("[+] root@" + host.alias() + ": sending 1 paths")
+          .contains("sent 1 paths");
+      assertThat(barSeen).as("a bar as wide as the terminal while copying; at the end:%n%s", screen).isTrue();
+      assertThat(bar.matcher(screen).find()).as("the bar is erased once the copy is done").isFalse();
+    } finally {
+      LocalCommand.of("tmux", "-S", socket, "kill-server").run();
+    }
+    assertThat(host.isValid(big)).isTrue();
+  }
+
+  private static String quote(String arg) {
+    return "'" + arg.replace("'", "'\\''") + "'";
   }
 
   @Test
@@ -56,7 +139,7 @@ class JarIT {
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout().strip()).isEqualTo(app.path());
-    assertThat(run.stderr()).contains("sent 3 paths").doesNotContain("INFO");
+    assertThat(run.stderr()).contains("sent 3 paths").doesNotContain("INFO").doesNotContain("\033");
     assertThat(host.isValid(app)).isTrue();
   }
 }

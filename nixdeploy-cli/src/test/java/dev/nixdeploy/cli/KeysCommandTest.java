@@ -55,10 +55,11 @@ class KeysCommandTest {
 
     Cli refused = run("keys", "generate", "--name", "k", "--secret-key", sec.toString(), "--public-key",
         pub.toString());
-    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.exitCode()).isEqualTo(2);
     assertThat(refused.out()).isEmpty();
     assertThat(refused.err()).isEqualTo("error: secret key file " + sec + " already exists; pass --force to"
-        + " replace it (the key in it will be lost)" + System.lineSeparator());
+        + " replace it (the key in it will be lost)" + System.lineSeparator()
+        + "hint: run 'nix-deploy keys generate --help' for its flags" + System.lineSeparator());
     assertThat(Files.readString(sec)).isEqualTo(first);
 
     Cli forced = run("keys", "generate", "--name", "k", "--secret-key", sec.toString(), "--public-key",
@@ -72,15 +73,15 @@ class KeysCommandTest {
   void generateRefusesABadNameAndTheSameFileTwice() {
     Cli badName = run("keys", "generate", "--name", "my key", "--secret-key", dir.resolve("s").toString(),
         "--public-key", dir.resolve("p").toString());
-    assertThat(badName.exitCode()).isEqualTo(1);
-    assertThat(badName.err()).isEqualTo("error: A key name must not contain white space or control"
+    assertThat(badName.exitCode()).isEqualTo(2);
+    assertThat(badName.err()).startsWith("error: A key name must not contain white space or control"
         + " characters: \"my key\"" + System.lineSeparator());
     assertThat(dir.resolve("s")).doesNotExist();
 
     Path same = dir.resolve("same");
     Cli sameFile = run("keys", "generate", "--name", "k", "--secret-key", same.toString(), "--public-key",
         same.toString());
-    assertThat(sameFile.exitCode()).isEqualTo(1);
+    assertThat(sameFile.exitCode()).isEqualTo(2);
     assertThat(sameFile.err()).startsWith("error: --secret-key and --public-key are the same file: ");
     assertThat(same).doesNotExist();
   }
@@ -111,21 +112,23 @@ class KeysCommandTest {
   void publicReportsAMissingFile() {
     Path missing = dir.resolve("missing.sec");
     Cli run = run("keys", "public", "--secret-key", missing.toString());
-    assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error: Secret key file " + missing + " does not exist; create one with"
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: --secret-key " + missing + " does not exist; create one with"
         + " nix-deploy keys generate or nix-store --generate-binary-cache-key" + System.lineSeparator());
   }
 
   @Test
-  void usageMistakesExitWith2AndShowUsage() {
+  void usageMistakesExitWith2WithOneErrorLineAndAHint() {
     Cli missingOption = run("keys", "generate", "--name", "k");
     assertThat(missingOption.exitCode()).isEqualTo(2);
-    assertThat(missingOption.err()).contains("Missing required options", "--secret-key=FILE",
-        "Usage: nix-deploy keys generate");
+    assertThat(missingOption.err().lines()).containsExactly(
+        "error: Missing required options: '--secret-key=FILE', '--public-key=FILE'",
+        "hint: run 'nix-deploy keys generate --help' for its flags");
 
     Cli noSubcommand = run("keys");
     assertThat(noSubcommand.exitCode()).isEqualTo(2);
-    assertThat(noSubcommand.err()).startsWith("Missing subcommand").contains("generate", "public");
+    assertThat(noSubcommand.err().lines()).containsExactly("error: Missing subcommand: generate or public",
+        "hint: run 'nix-deploy keys --help' for its flags");
   }
 
   @Test
@@ -135,6 +138,6 @@ class KeysCommandTest {
     assertThat(help.out()).contains("Usage: nix-deploy", "keys");
     Cli version = run("--version");
     assertThat(version.exitCode()).isZero();
-    assertThat(version.out()).matches("nix-deploy \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R");
+    assertThat(version.out()).matches("nix-deploy \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\Rlocal Nix: .+\\R");
   }
 }

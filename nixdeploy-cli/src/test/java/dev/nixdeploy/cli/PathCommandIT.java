@@ -76,8 +76,6 @@ class PathCommandIT {
     SampleClosures.Chain chain = SampleClosures.chain(seed());
     Path secret = dir.resolve("keys/signing-key.sec");
     host.exec("rm", "-f", "/etc/nix/signing-key.sec", "/etc/nix/signing-key.pub").orThrow();
-    // Keys generated on first use are named after this machine: forget any earlier test's key of that name.
-    host.exec("sed", "-i", "/-nix-deploy-1:/d", "/etc/nix/nix.conf").orThrow();
 
     Cli run = path(connection("--to", SandboxUsers.ADMIN + "@" + host.alias(), "--path", chain.app().path(),
         "--signing-key", secret.toString()));
@@ -120,21 +118,106 @@ class PathCommandIT {
         "--known-hosts", emptyKnownHosts.toString(), "--to", "root@" + host.alias(), "--path", app.path(),
         "--noSign"));
 
-    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.exitCode()).as("host key verification failed").isEqualTo(3);
     assertThat(run.err()).startsWith("error: ").contains(host.hostKeyFingerprint())
-        .contains(emptyKnownHosts.toString());
+        .contains(emptyKnownHosts.toString()).doesNotContain("mkdir");
     assertThat(host.isValid(app)).isFalse();
+
+    // No ~/.ssh yet: the command the hint gives makes the directory first.
+    Path missing = dir.resolve("no-ssh-dir/known_hosts");
+    Cli noDir = path(List.of("--ssh-config", hosts.sshConfig().toString(), "-i", hosts.identityFile().toString(),
+        "--known-hosts", missing.toString(), "--to", "root@" + host.alias(), "--path", app.path(), "--noSign"));
+    assertThat(noDir.exitCode()).isEqualTo(3);
+    assertThat(noDir.err()).contains("then add it with: mkdir -p -m 700 " + missing.getParent() + " && ssh-keyscan");
+  }
+
+  @Test
+  void aHostNameThatDoesNotResolveIsSaidSo() {
+    StorePath app = SampleClosures.chain(seed()).app();
+    Cli run = path(connection("--to", "root@nonexistent.invalid", "--path", app.path(), "--noSign"));
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("error: Cannot connect to root@nonexistent.invalid: the host name"
+        + " nonexistent.invalid does not resolve").doesNotContain("is up");
+  }
+
+  @Test
+  void aUserWithoutSudoIsNotAskedForAPassword(@TempDir Path dir) {
+    StorePath app = SampleClosures.chain(seed()).app();
+    Cli run = path(connection("--to", SandboxUsers.DEPLOY + "@" + host.alias(), "--path", app.path(),
+        "--signing-key", dir.resolve("new.sec").toString()));
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("deploy may not use sudo there at all").doesNotContain("password");
+    assertThat(host.isValid(app)).isFalse();
+  }
+
+  @Test
+  void aDryRunChangesNothingAndSaysWhatWouldHappen(@TempDir Path dir) {
+    SampleClosures.Chain chain = SampleClosures.chain(seed());
+    Path secret = dir.resolve("signing-key.sec");
+
+    Cli run = path(connection("--to", SandboxUsers.ADMIN + "@" + host.alias(), "--path", chain.app().path(),
+        "--signing-key", secret.toString(), "--profileName", "dry-" + seed(), "--dry-run"));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    String admin = SandboxUsers.ADMIN + "@" + host.alias();
+    assertThat(run.out()).startsWith("dry run: nothing was changed\n")
+        .contains("keys: local: would generate a signing key pair\n")
+        .contains("keys: " + admin + ": would trust the key generated first")
+        .contains("copy: 3 of 3 paths to " + admin + ", ")
+        .contains("  " + chain.libA().path() + "  ")
+        .contains("profile: would point /nix/var/nix/profiles/dry-");
+    assertThat(secret).doesNotExist();
+    assertThat(chain.closure()).noneMatch(host::isValid);
+
+    Cli json = path(connection("--to", SandboxUsers.ROOT + "@" + host.alias(), "--path", chain.app().path(),
+        "--noSign", "--dry-run", "--json"));
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    assertThat(json.out()).startsWith("{\n  \"version\": 1,\n  \"command\": \"path\",")
+        .contains("\"dryRun\": true", "\"ok\": true", "\"exitCode\": 0", "\"closurePaths\": 3",
+            "\"keys\": null", "\"path\": \"" + chain.app().path() + "\"")
+        .endsWith("}\n");
+    assertThat(chain.closure()).noneMatch(host::isValid);
+  }
+
+  @Test
+  void jsonDescribesTheDeploymentAndTheDiffAgainstTheProfile() {
+    String profile = "json-" + letters();
+    SampleClosures.Chain before = SampleClosures.chain("diffa" + letters());
+    SampleClosures.Chain after = SampleClosures.chain("diffb" + letters());
+    String root = SandboxUsers.ROOT + "@" + host.alias();
+    assertThat(path(connection("--to", root, "--path", before.app().path(), "--noSign", "--profileName",
+        profile)).exitCode()).isZero();
+
+    Cli run = path(connection("--to", root, "--path", after.app().path(), "--noSign", "--profileName", profile,
+        "--diff", "--json"));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("\"ok\": true", "\"pathsSent\": 3", "\"generationAfter\": 2",
+        "\"profile\": \"/nix/var/nix/profiles/" + profile + "\"",
+        "\"before\": \"" + before.app().path() + "\"", "\"name\": \"" + after.libA().name() + "\"",
+        "\"pathsBefore\": 3");
+    assertThat(run.err()).contains("[A] " + after.app().name()).contains("[R] " + before.app().name())
+        .contains("closure size: ");
+    assertThat(after.closure()).allMatch(host::isValid);
+  }
+
+  private static String letters() {
+    // Letters only: a digit after '-' would start a version.
+    return UUID.randomUUID().toString().substring(0, 8).chars()
+        .map(c -> Character.isDigit(c) ? 'g' + c - '0' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
   }
 
   @Test
   void badInputIsAOneLineErrorNamingIt() {
     Cli notInStore = path(connection("--to", "root@" + host.alias(), "--path", "/etc/hostname", "--noSign"));
-    Cli hostile = path(connection("--to", "root@-oProxyCommand=id", "--path", "/etc/hostname"));
+    Cli hostile = path(connection("--to", "root@-oProxyCommand=id", "--path",
+        SampleClosures.chain(seed()).app().path()));
     Cli both = path(connection("--to", "a", "--from", "b"));
 
-    assertThat(notInStore.exitCode()).isEqualTo(1);
+    assertThat(notInStore.exitCode()).isEqualTo(2);
     assertThat(notInStore.err()).contains("/etc/hostname").contains("which is not in /nix/store");
-    assertThat(hostile.exitCode()).isEqualTo(1);
+    assertThat(hostile.exitCode()).isEqualTo(2);
     assertThat(hostile.err()).startsWith("error: ").contains("-oProxyCommand=id");
     assertThat(both.exitCode()).isEqualTo(2);
     assertThat(both.err()).contains("mutually exclusive");

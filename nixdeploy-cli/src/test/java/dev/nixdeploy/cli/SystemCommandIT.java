@@ -96,6 +96,59 @@ class SystemCommandIT {
     assertThat(cli.exitCode()).isEqualTo(1);
     assertThat(cli.err()).contains("rolled back").contains("error: ");
     assertThat(readlink("/nix/var/nix/profiles/system-profiles/" + name)).isEqualTo(good.path());
+    // The activation's lines were streamed: the error is one line, the log is not repeated.
+    List<String> errors = cli.err().lines().filter(l -> l.startsWith("error: ")).toList();
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0)).contains("failed with exit code 2").doesNotContain("Last output");
+    assertThat(cli.err()).doesNotContain("last lines of the activation");
+
+    Cli quiet = run("system", "-q", "--to", SandboxUsers.ADMIN + "@" + host.alias(), "--path", bad.path(),
+        "--switch", "--systemName", name);
+    assertThat(quiet.exitCode()).isEqualTo(1);
+    assertThat(quiet.err().lines().findFirst().orElse("")).startsWith("error: ");
+    assertThat(quiet.err()).contains("\nlast lines of the activation on " + SandboxUsers.ADMIN + "@" + host.alias()
+        + ":\n    ").doesNotContain("[+]");
+  }
+
+  @Test
+  void aPartialSuccessWithFailOnPartialSuccessExitsWith4() {
+    String name = seed("cli-partial");
+    StorePath partial = SampleClosures.fakeSystem(name, FakeSystem.PARTIALLY_FAILING);
+
+    Cli cli = run("system", "--to", SandboxUsers.ADMIN + "@" + host.alias(), "--path", partial.path(),
+        "--switch", "--systemName", name, "--failOnPartialSuccess", "--json");
+
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(4);
+    assertThat(cli.out()).contains("\"ok\": false", "\"exitCode\": 4", "\"action\": \"switch\"",
+        "\"outcome\": \"failed\"", "\"rolledBack\": true");
+  }
+
+  @Test
+  void aPathThatIsNoSystemIsRefusedBeforeAnythingIsCopied() {
+    StorePath app = SampleClosures.chain(seed("cli-nosystem")).app();
+
+    Cli cli = run("system", "--to", SandboxUsers.ADMIN + "@" + host.alias(), "--path", app.path());
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).startsWith("error: --path " + app + " is not a NixOS system: it has no"
+        + " bin/switch-to-configuration.");
+    assertThat(host.isValid(app)).isFalse();
+  }
+
+  @Test
+  void aDryRunOfASwitchActivatesNothing() {
+    String name = seed("cli-dry");
+    StorePath system = SampleClosures.fakeSystem(name, FakeSystem.WORKING);
+
+    Cli cli = run("system", "--to", SandboxUsers.ADMIN + "@" + host.alias(), "--path", system.path(),
+        "--switch", "--systemName", name, "--dry-run", "--diff");
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("activation: would run switch-to-configuration switch on "
+        + SandboxUsers.ADMIN + "@" + host.alias(), "after pointing /nix/var/nix/profiles/system-profiles/" + name
+        + " at " + system, "rolls back unless confirmed within 30 s", "closure size: ");
+    assertThat(actions(system)).isEmpty();
+    assertThat(host.isValid(system)).isFalse();
   }
 
   @Test

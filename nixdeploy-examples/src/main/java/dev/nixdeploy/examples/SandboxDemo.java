@@ -1,7 +1,6 @@
 package dev.nixdeploy.examples;
 
 import dev.nixdeploy.StorePath;
-import dev.nixdeploy.cli.NixDeployCommand;
 import dev.nixdeploy.sandbox.ExecResult;
 import dev.nixdeploy.sandbox.FakeSystem;
 import dev.nixdeploy.sandbox.SampleClosures;
@@ -84,11 +83,21 @@ public final class SandboxDemo {
     System.exit(ok ? 0 : 1);
   }
 
+  /** Runs the installed {@code nix-deploy} (scripts/install; {@code NIX_DEPLOY} names another), as a user would. */
   private static int nixDeploy(List<String> connection, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
+    List<String> all = new ArrayList<>(List.of(System.getenv().getOrDefault("NIX_DEPLOY", "nix-deploy")));
+    all.addAll(List.of(args));
     all.addAll(connection);
     say("$ nix-deploy %s", String.join(" ", args));
-    return NixDeployCommand.commandLine().execute(all.toArray(String[]::new));
+    try {
+      return new ProcessBuilder(all).inheritIO().start().waitFor();
+    } catch (IOException e) {
+      say("Cannot run %s (%s): install it with scripts/install", all.get(0), e.getMessage());
+      return 127;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
+    }
   }
 
   private static String lineWith(String text, String wanted) {

@@ -399,7 +399,7 @@ public final class Activator {
         // The switch worked; the watchdog undid it for want of a confirmation.
         if (confirmation.tooLate()) {
           b.append(unconfirmed.orElseThrow()).append(", so the host rolled itself back. Deploy again, with a"
-              + " longer confirmTimeout if the host is slow to take new connections after a switch.");
+              + " longer confirmation timeout (--confirm-timeout) if the host is slow to take new connections after a switch.");
         } else if (unconfirmed.isPresent()) {
           b.append(unconfirmed.get()).append(", so the host rolled itself back. The new system probably"
               + " cuts off ssh access; fix its configuration and deploy again.");
@@ -410,7 +410,7 @@ public final class Activator {
         }
       } else if (result.exitCode() == 4) {
         b.append("Activating ").append(system).append(" on ").append(host).append(": some units failed"
-            + " (exit code 4), which counts as a failure with failOnPartialSuccess.");
+            + " (exit code 4), which counts as a failure with --failOnPartialSuccess.");
       } else {
         b.append("Activating ").append(system).append(" on ").append(host).append(" failed with exit"
             + " code ").append(result.exitCode()).append('.');

@@ -2,13 +2,17 @@ package dev.nixdeploy.internal.deploy;
 
 import dev.nixdeploy.ActivationOptions;
 import dev.nixdeploy.ActivationResult;
+import dev.nixdeploy.Closure;
 import dev.nixdeploy.CopyFailedException;
+import dev.nixdeploy.CopyPreview;
 import dev.nixdeploy.CopyResult;
 import dev.nixdeploy.DeployListener;
 import dev.nixdeploy.DeployerSettings;
 import dev.nixdeploy.DeploymentSession;
 import dev.nixdeploy.Direction;
 import dev.nixdeploy.KeyExchangeResult;
+import dev.nixdeploy.KeyPreview;
+import dev.nixdeploy.PathInfo;
 import dev.nixdeploy.ProfileUpdate;
 import dev.nixdeploy.RunAs;
 import dev.nixdeploy.SigningKeyPair;
@@ -135,6 +139,12 @@ final class CoreSession implements DeploymentSession {
   }
 
   @Override
+  public KeyPreview previewKeys() {
+    ensureOpen();
+    return to() ? keys.previewTo(remote) : keys.previewFrom(local, remote);
+  }
+
+  @Override
   public CopyResult copy(Collection<StorePath> roots) {
     ensureOpen();
     List<StorePath> all = List.copyOf(roots);
@@ -183,6 +193,30 @@ final class CoreSession implements DeploymentSession {
     try (ServeClient remoteStore = serve(remote);
         ServeClient localStore = serve(local)) {
       return engine.build().copy(remoteStore, localStore, roots);
+    }
+  }
+
+  @Override
+  public CopyPreview previewCopy(Collection<StorePath> roots) {
+    ensureOpen();
+    List<StorePath> all = List.copyOf(roots);
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("Nothing to preview: roots is empty");
+    }
+    try (ServeClient sender = ServeClient.open(to() ? local : remote);
+        ServeClient receiverStore = ServeClient.open(receiver())) {
+      Closure closure = sender.closure(all);
+      Set<StorePath> present = receiverStore.queryValidPaths(closure.paths(), false, false);
+      List<PathInfo> missing = closure.infos().stream().filter(i -> !present.contains(i.path())).toList();
+      return new CopyPreview(receiver().host(), closure, missing);
+    }
+  }
+
+  @Override
+  public Closure receiverClosure(Collection<StorePath> roots) {
+    ensureOpen();
+    try (ServeClient receiverStore = ServeClient.open(receiver())) {
+      return receiverStore.closure(List.copyOf(roots));
     }
   }
 

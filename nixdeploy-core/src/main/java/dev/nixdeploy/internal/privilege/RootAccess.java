@@ -105,10 +105,12 @@ public final class RootAccess {
     if (!wantsPassword) {
       throw refused(transport.host(), user, "sudo refused: " + sudo.stderr().strip());
     }
+    if (mayNotUseSudo(transport)) {
+      throw refused(transport.host(), user, user + " may not use sudo there at all");
+    }
     if (passwords == null) {
       throw refused(transport.host(), user,
-          "sudo asks for a password and none was given (use --ask-sudo-password, or give a"
-              + " SudoPasswordSource to the deployer)");
+          "sudo asks for a password and none was given (on the command line: --ask-sudo-password)");
     }
     byte[] line = passwordLine(passwords.passwordFor(transport.host(), user));
     RootAccess access = new RootAccess(transport, Mode.SUDO_PASSWORD, user, program, line);
@@ -119,6 +121,15 @@ public final class RootAccess {
           + (check.stderr().isBlank() ? "" : " (" + check.stderr().strip() + ")"));
     }
     return access;
+  }
+
+  /**
+   * {@code sudo -n -v} tells a user whom the sudoers policy lets run nothing ("Sorry, user … may not run
+   * sudo") from one who only lacks a password; {@code sudo -n true} says "a password is required" to both.
+   */
+  private static boolean mayNotUseSudo(Transport transport) {
+    CommandResult validate = transport.run(Command.of("sudo", "-n", "-v"));
+    return !validate.succeeded() && validate.stderr().contains("may not run sudo");
   }
 
   private static byte[] passwordLine(char[] password) {

@@ -133,12 +133,15 @@ final class KnownHostsVerifier implements HostKeyRepository {
             + ". Do not connect until the host has a new key.";
         break;
       default:
+        // Without its directory (no ~/.ssh yet, say), the >> would fail: make it first.
+        Path dir = target.knownHostsFile().toAbsolutePath().getParent();
+        String mkdir = dir != null && !Files.isDirectory(dir) ? "mkdir -p -m 700 " + dir + " && " : "";
         message = "REFUSED: the host key of " + display + " (" + r.knownHostsName() + ") is unknown: " + offered
             + ", which is not in " + String.join(", ", target.knownHosts().all().stream().map(Path::toString)
             .toList()) + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")") + ". Verify the fingerprint on the "
-            + "host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it with: ssh-keyscan -p " + target.port()
+            + "host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it with: " + mkdir + "ssh-keyscan -p " + target.port()
             + " -t " + shortType(r.keyType()) + " " + target.hostName() + " >> " + file
-            + " -- or connect once with --accept-new-host-key (HostKeyPolicy.ACCEPT_NEW).";
+            + " -- or connect once with --accept-new-host-key.";
     }
     return new HostKeyException(display, r.reason(), r.keyType(), r.fingerprint(), r.file(), message);
   }

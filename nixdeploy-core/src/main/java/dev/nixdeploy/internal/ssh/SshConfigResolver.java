@@ -150,8 +150,8 @@ final class SshConfigResolver {
     Path file = settings.sshConfigFile().orElse(home.resolve(".ssh").resolve("config"));
     if (!Files.exists(file)) {
       if (settings.sshConfigFile().isPresent()) {
-        throw new NixDeployException("The ssh configuration file " + file + " does not exist; create it or "
-            + "leave sshConfigFile unset to use ~/.ssh/config");
+        throw new NixDeployException("The ssh configuration file " + file + " does not exist; create it, or "
+            + "name none (leave out --ssh-config) to use ~/.ssh/config");
       }
       return ConfigRepository.defaultConfig;
     }

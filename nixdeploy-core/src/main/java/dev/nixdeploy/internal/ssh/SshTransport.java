@@ -14,6 +14,7 @@ import dev.nixdeploy.RemoteProcess;
 import dev.nixdeploy.SshSettings;
 import dev.nixdeploy.Transport;
 import java.io.IOException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -97,10 +98,14 @@ final class SshTransport implements Transport {
           + target.display() + " (" + target.hostName() + ":" + target.port() + ") accepted none of the keys "
           + "offered for user " + target.user() + "; tried: " + (attempted.isEmpty() ? "nothing (no identity "
           + "file, no ssh-agent)" : String.join(", ", attempted)) + ". Check the user, add the public key to "
-          + "~" + target.user() + "/.ssh/authorized_keys on the host, or name the key with --identity / "
-          + "SshSettings.Builder.identityFile.", e);
+          + "~" + target.user() + "/.ssh/authorized_keys on the host, or name the key with --identity.", e);
     }
     Throwable cause = e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof UnknownHostException) {
+      return new ConnectionException(target.display(), "Cannot connect to " + target.display() + ": the host"
+          + " name " + target.hostName() + " does not resolve (no DNS or /etc/hosts entry). Check its"
+          + " spelling, or the HostName of " + target.display() + " in your ssh configuration.", e);
+    }
     return new ConnectionException(target.display(), "Cannot connect to " + target.display() + " ("
         + target.hostName() + ":" + target.port() + "): " + cause.getMessage()
         + ". Check that the host is up, that sshd listens on port " + target.port()

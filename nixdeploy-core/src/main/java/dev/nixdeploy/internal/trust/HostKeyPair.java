@@ -47,11 +47,16 @@ final class HostKeyPair {
     return new Ensured(publicKey(host), generated);
   }
 
+  /** @return whether the host has its secret key file, as the login user sees it */
+  static boolean exists(Host host) {
+    return exists(host, KeyLocations.HOST_SECRET_KEY);
+  }
+
   private static boolean exists(Host host, String file) {
     return host.run(Command.of("test", "-e", file)).succeeded();
   }
 
-  private static PublicKey publicKey(Host host) {
+  static PublicKey publicKey(Host host) {
     CommandResult r = host.run(Command.of("cat", "--", KeyLocations.HOST_PUBLIC_KEY));
     if (!r.succeeded()) {
       throw new KeyExchangeException(host.name(), host.name() + " has a secret signing key "

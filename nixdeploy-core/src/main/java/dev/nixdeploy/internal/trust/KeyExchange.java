@@ -7,6 +7,7 @@ import dev.nixdeploy.KeyExchangeException;
 import dev.nixdeploy.KeyExchangeResult;
 import dev.nixdeploy.KeyExchangeResult.Change;
 import dev.nixdeploy.KeyExchangeResult.ChangeKind;
+import dev.nixdeploy.KeyPreview;
 import dev.nixdeploy.PrivilegeException;
 import dev.nixdeploy.PublicKey;
 import dev.nixdeploy.SigningKeyPair;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,7 +78,7 @@ public final class KeyExchange {
 
   /**
    * The local key pair, loaded from {@link #secretKeyFile()}, or generated and stored there (named after
-   * the local host, e.g. {@code laptop-nix-deploy-1}) if the file does not exist. Use it to sign what
+   * the local host plus a unique part, e.g. {@code laptop-nix-deploy-3f9c2a71}) if the file does not exist. Use it to sign what
    * is copied to targets that trust it.
    *
    * @param local this machine, to learn its host name when generating
@@ -138,7 +140,7 @@ public final class KeyExchange {
         // Copies to the target need only its trust, which is in place: a deploy user without sudo goes on.
         notes.add(target.name() + " has no signing key pair of its own (" + KeyLocations.HOST_SECRET_KEY
             + "), and " + target.transport().host() + " cannot become root to make one; it is needed only"
-            + " to pull from the host (--from). Run ensureKeys once as a user with sudo to make it.");
+            + " to pull from the host (--from). Deploy once as a user who can use sudo there to make it.");
       }
       trust(changes, target, localKey);
     }
@@ -177,6 +179,60 @@ public final class KeyExchange {
       }
     }
     return new KeyExchangeResult(remote.host(), changes, notes);
+  }
+
+  /**
+   * What {@link #ensureTo} would change, found out as the login user alone; changes nothing.
+   *
+   * @param remote the target
+   * @return the changes {@code ensureTo} would make
+   * @throws KeyExchangeException where {@code ensureTo} would fail before any change (NixOS, a key name
+   *     trusted with other bytes, a malformed configuration)
+   */
+  public KeyPreview previewTo(Transport remote) {
+    Objects.requireNonNull(remote, "remote");
+    List<KeyPreview.Planned> planned = new ArrayList<>();
+    Optional<PublicKey> localKey = LocalKeyPair.existing(secretKeyFile);
+    if (localKey.isEmpty()) {
+      planned.add(new KeyPreview.Planned(ChangeKind.KEY_GENERATED, LOCAL, Optional.empty()));
+    }
+    try (Host target = new Host(remote, passwords)) {
+      boolean trusted = localKey.isPresent() && trust.check(target, localKey.get());
+      if (!HostKeyPair.exists(target)) {
+        planned.add(new KeyPreview.Planned(ChangeKind.KEY_GENERATED, target.name(), Optional.empty()));
+      }
+      if (!trusted) {
+        planned.add(new KeyPreview.Planned(ChangeKind.KEY_TRUSTED, target.name(), localKey));
+        planned.add(new KeyPreview.Planned(ChangeKind.DAEMON_RESTARTED, target.name(), localKey));
+      }
+    }
+    return new KeyPreview(remote.host(), planned);
+  }
+
+  /**
+   * What {@link #ensureFrom} would change, found out as the login users alone; changes nothing.
+   *
+   * @param local this machine (or whichever host receives the paths)
+   * @param remote the target
+   * @return the changes {@code ensureFrom} would make
+   * @throws KeyExchangeException where {@code ensureFrom} would fail before any change
+   */
+  public KeyPreview previewFrom(Transport local, Transport remote) {
+    Objects.requireNonNull(local, "local");
+    Objects.requireNonNull(remote, "remote");
+    List<KeyPreview.Planned> planned = new ArrayList<>();
+    try (Host target = new Host(remote, passwords); Host here = new Host(local, passwords)) {
+      Optional<PublicKey> hostKey = HostKeyPair.exists(target)
+          ? Optional.of(HostKeyPair.publicKey(target)) : Optional.empty();
+      if (hostKey.isEmpty()) {
+        planned.add(new KeyPreview.Planned(ChangeKind.KEY_GENERATED, target.name(), Optional.empty()));
+      }
+      if (!opensStoreDirectly(here) && (hostKey.isEmpty() || !trust.check(here, hostKey.get()))) {
+        planned.add(new KeyPreview.Planned(ChangeKind.KEY_TRUSTED, here.name(), hostKey));
+        planned.add(new KeyPreview.Planned(ChangeKind.DAEMON_RESTARTED, here.name(), hostKey));
+      }
+    }
+    return new KeyPreview(remote.host(), planned);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.nixdeploy.internal.trust;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.Map;
 
 /** Where key exchange keeps keys and finds Nix's configuration. */
@@ -12,8 +14,9 @@ final class KeyLocations {
   static final String NIX_CONF = "/etc/nix/nix.conf";
   /** Beside nix.conf; serializes changes by concurrent deployments. */
   static final String LOCK_NAME = ".nix-deploy.lock";
-  /** Suffix of key names: the first generation of a nix-deploy key. */
-  static final String NAME_SUFFIX = "-nix-deploy-1";
+  /** Between the host name and the unique part of a generated key's name. */
+  static final String NAME_INFIX = "-nix-deploy-";
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private KeyLocations() {}
 
@@ -40,11 +43,17 @@ final class KeyLocations {
   }
 
   /**
+   * A name for a newly generated key that no other key has: Nix keeps one key per name, so two keys of
+   * one name (a second key file, a lost {@code ~/.config}, two deployers with the same host name) would
+   * end in a host that trusts only the first.
+   *
    * @param hostname a host name as {@code uname -n} prints it
-   * @return {@code HOST-nix-deploy-1}, with every character a key name cannot carry replaced by {@code -}
+   * @return {@code HOST-nix-deploy-XXXXXXXX}: every character a key name cannot carry replaced by
+   *     {@code -}, then 8 random hexadecimal digits
    */
   static String keyName(String hostname) {
     String host = hostname.strip().replaceAll("[^A-Za-z0-9._+-]", "-");
-    return (host.isEmpty() ? "unknown-host" : host) + NAME_SUFFIX;
+    return (host.isEmpty() ? "unknown-host" : host) + NAME_INFIX
+        + String.format(Locale.ROOT, "%08x", RANDOM.nextInt());
   }
 }

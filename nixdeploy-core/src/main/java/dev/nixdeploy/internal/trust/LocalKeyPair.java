@@ -1,5 +1,6 @@
 package dev.nixdeploy.internal.trust;
 
+import dev.nixdeploy.PublicKey;
 import dev.nixdeploy.SigningKeyException;
 import dev.nixdeploy.SigningKeyPair;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -55,6 +57,24 @@ final class LocalKeyPair {
           + "; check that its directory is writable", e);
     } finally {
       IN_JVM.unlock();
+    }
+  }
+
+  /**
+   * @param secretKeyFile where the secret key is, or is to be
+   * @return its public key, if the file exists; nothing is generated
+   * @throws SigningKeyException if the file exists but cannot be read
+   */
+  static Optional<PublicKey> existing(Path secretKeyFile) {
+    Path file = secretKeyFile.toAbsolutePath();
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    SigningKeyPair pair = SigningKeyPair.load(file);
+    try {
+      return Optional.of(pair.publicKey());
+    } finally {
+      pair.destroy();
     }
   }
 

@@ -106,22 +106,4 @@ class DeploymentActivationIT {
     assertThatThrownBy(() -> plan.profile("../../etc")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> plan.profile("x; reboot")).isInstanceOf(IllegalArgumentException.class);
   }
-
-  @Test
-  void aSystemPulledWithFromIsActivatedOnThisMachine() {
-    StorePath system = SampleClosures.fakeSystem(seed("from"), FakeSystem.WORKING);
-    deployer.deployTo(host.destination(SandboxUsers.ROOT)).copy(system).deploy();
-
-    // This machine is no NixOS: the fake system refuses, which shows where it ran.
-    assertThatThrownBy(() -> deployer.deployFrom(host.destination(SandboxUsers.ROOT)).copy(system)
-        .activate(ActivationMode.DRY_ACTIVATE))
-        .isInstanceOf(ActivationException.class)
-        .satisfies(e -> {
-          ActivationResult result = ((ActivationException) e).result().orElseThrow();
-          assertThat(result.host()).isEqualTo("local");
-          assertThat(result.exitCode()).isEqualTo(1);
-          assertThat(String.join("\n", result.output())).contains("not a NixOS system");
-        });
-    assertThat(host.activations()).noneMatch(a -> a.system().equals(system));
-  }
 }

@@ -2,6 +2,9 @@ package dev.nixdeploy.internal.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nixdeploy.ActivationMode;
+import dev.nixdeploy.ActivationOptions;
+import dev.nixdeploy.ActivationResult;
 import dev.nixdeploy.CopyResult;
 import dev.nixdeploy.Deployer;
 import dev.nixdeploy.DeploymentSession;
@@ -10,6 +13,9 @@ import dev.nixdeploy.SigningKeyPair;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.Target;
 import dev.nixdeploy.internal.ssh.SshTransports;
+import dev.nixdeploy.sandbox.Activation;
+import dev.nixdeploy.sandbox.FakeSystem;
+import dev.nixdeploy.sandbox.SampleClosures;
 import dev.nixdeploy.sandbox.SandboxHost;
 import dev.nixdeploy.sandbox.SandboxHosts;
 import dev.nixdeploy.sandbox.SandboxTest;
@@ -62,5 +68,35 @@ class PullIntoCheckingStoreIT {
       assertThat(receiver.exec("nix", "--extra-experimental-features", "nix-command", "path-info", "--sigs",
           p.path()).orThrow().stdout()).contains(hostKeyName + ":");
     }
+  }
+
+  /**
+   * A system pulled with --from is activated on the receiving side, which a session takes as a
+   * local transport: here a second sandbox host, so that no test activates anything on the machine it runs on.
+   */
+  @Test
+  void aSystemPulledWithFromIsActivatedOnTheReceivingSide(SandboxHosts hosts) {
+    SandboxHost source = hosts.host(0);
+    SandboxHost receiver = hosts.host(1);
+    StorePath system = SampleClosures.fakeSystem("from-" + UUID.randomUUID().toString().substring(0, 8),
+        FakeSystem.WORKING);
+    Deployer.builder().ssh(hosts.sshSettings()).noSign().build()
+        .deployTo(source.destination(SandboxUsers.ROOT)).copy(system).deploy();
+    Deployer pulling = Deployer.builder().ssh(hosts.sshSettings()).noSign()
+        .localTransports(() -> SshTransports.connect(Target.parse(receiver.destination(SandboxUsers.ROOT)),
+            hosts.sshSettings()))
+        .build();
+
+    ActivationResult result;
+    try (DeploymentSession session = pulling.deployFrom(source.destination(SandboxUsers.ROOT)).open()) {
+      session.copy(List.of(system));
+      result = session.activate(system, ActivationOptions.builder().mode(ActivationMode.DRY_ACTIVATE).build());
+    }
+
+    assertThat(result.host()).isEqualTo(receiver.destination(SandboxUsers.ROOT));
+    assertThat(result.succeeded()).isTrue();
+    assertThat(receiver.activations()).extracting(Activation::system, Activation::action)
+        .contains(org.assertj.core.groups.Tuple.tuple(system, "dry-activate"));
+    assertThat(source.activations()).noneMatch(a -> a.system().equals(system));
   }
 }

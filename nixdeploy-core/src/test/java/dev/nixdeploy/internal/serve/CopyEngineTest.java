@@ -122,7 +122,7 @@ class CopyEngineTest {
         .isInstanceOf(UntrustedSignatureException.class)
         .hasMessageContaining("dst refused " + chain.get(2))
         .hasMessageContaining("does not trust our signing key")
-        .hasMessageContaining("ensureKeys()")
+        .hasMessageContaining("exchange keys first")
         .satisfies(e -> assertThat(((CopyFailedException) e).path()).contains(chain.get(2)));
     assertThat(destination.infos).containsOnlyKeys(chain.get(0), chain.get(1));
 

@@ -3,7 +3,9 @@ package dev.nixdeploy.internal.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class KeyLocationsTest {
@@ -28,9 +30,14 @@ class KeyLocationsTest {
   }
 
   @Test
-  void keyNamesAreMadeFromHostNames() {
-    assertThat(KeyLocations.keyName("web-1.example.org\n")).isEqualTo("web-1.example.org-nix-deploy-1");
-    assertThat(KeyLocations.keyName("we:ird host")).isEqualTo("we-ird-host-nix-deploy-1");
-    assertThat(KeyLocations.keyName("")).isEqualTo("unknown-host-nix-deploy-1");
+  void keyNamesAreMadeFromHostNamesAndAUniquePart() {
+    assertThat(KeyLocations.keyName("web-1.example.org\n")).matches("web-1\\.example\\.org-nix-deploy-[0-9a-f]{8}");
+    assertThat(KeyLocations.keyName("we:ird host")).matches("we-ird-host-nix-deploy-[0-9a-f]{8}");
+    assertThat(KeyLocations.keyName("")).matches("unknown-host-nix-deploy-[0-9a-f]{8}");
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      names.add(KeyLocations.keyName("laptop"));
+    }
+    assertThat(names).as("a thousand keys of one host, a thousand names").hasSize(1000);
   }
 }
