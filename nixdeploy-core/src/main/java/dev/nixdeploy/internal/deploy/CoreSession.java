@@ -10,6 +10,7 @@ import dev.nixdeploy.KeyExchangeResult;
 import dev.nixdeploy.ProfileUpdate;
 import dev.nixdeploy.SigningKeyPair;
 import dev.nixdeploy.StorePath;
+import dev.nixdeploy.SudoPasswordSource;
 import dev.nixdeploy.Target;
 import dev.nixdeploy.Transport;
 import dev.nixdeploy.internal.activation.Activator;
@@ -28,9 +29,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One SSH session to one host, and the local machine: every step of a deployment runs here, whether a
- * plan's terminal call runs them in a row or a caller holds the session open.
+ * plan's terminal call runs them in a row, a caller holds the session open, or a fleet deployment runs
+ * it for one of its hosts. Public for {@code internal.fleet} only.
  */
-final class CoreSession implements DeploymentSession {
+public final class CoreSession implements DeploymentSession {
   private final DeployerSettings settings;
   private final Target host;
   private final Direction direction;
@@ -49,13 +51,28 @@ final class CoreSession implements DeploymentSession {
     this.passwords = AskOnce.wrap(settings.sudoPasswordsOrNull());
     this.remote = remote;
     this.local = local;
+    this.keys = keyExchange(settings, passwords);
+  }
+
+  /**
+   * @param settings the deployer's settings: key file, daemon restart command, listener
+   * @param passwords where to get sudo passwords, if anywhere
+   * @return the key exchange those settings describe
+   */
+  public static KeyExchange keyExchange(DeployerSettings settings, @Nullable SudoPasswordSource passwords) {
     KeyExchange.Builder exchange = KeyExchange.builder().sudoPasswords(passwords).listener(settings.listener())
         .daemonRestartCommand(settings.daemonRestartCommand().orElse(null));
     settings.signingKeyFile().ifPresent(exchange::secretKeyFile);
-    this.keys = exchange.build();
+    return exchange.build();
   }
 
-  static CoreSession open(DeployerSettings settings, Target host, Direction direction) {
+  /**
+   * @param settings the deployer's settings
+   * @param host the host to connect to
+   * @param direction which way paths go
+   * @return an open session
+   */
+  public static CoreSession open(DeployerSettings settings, Target host, Direction direction) {
     return open(settings, host, direction, LocalTransport.create());
   }
 
@@ -106,6 +123,16 @@ final class CoreSession implements DeploymentSession {
   @Override
   public Transport transport() {
     return remote;
+  }
+
+  /** @return the key exchange of this session, with the deployer's key file and sudo passwords */
+  public KeyExchange keyExchange() {
+    return keys;
+  }
+
+  /** @return what stands for this machine in this session */
+  public Transport localTransport() {
+    return local;
   }
 
   @Override

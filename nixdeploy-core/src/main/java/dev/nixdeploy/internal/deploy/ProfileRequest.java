@@ -4,8 +4,9 @@ import dev.nixdeploy.ActivationOptions;
 import java.util.Objects;
 
 /** A profile to point at the copied root: its name, its directory, and whether to insist on root. */
-record ProfileRequest(String name, String directory, boolean sudo) {
-  ProfileRequest {
+public record ProfileRequest(String name, String directory, boolean sudo) {
+  /** Checks the name. */
+  public ProfileRequest {
     ActivationOptions.checkName("profile name", name);
     Objects.requireNonNull(directory, "directory");
   }

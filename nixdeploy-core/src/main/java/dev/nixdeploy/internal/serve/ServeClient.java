@@ -458,6 +458,21 @@ public final class ServeClient implements AutoCloseable {
   }
 
   /**
+   * Sends what is buffered now, also in the middle of a NAR: for a sender about to wait for more of the
+   * NAR's bytes. {@link #flushSent} is still needed after the request's last bytes.
+   *
+   * @param path the path being sent, for messages
+   * @throws CopyFailedException naming {@code path} if the connection fails
+   */
+  void flushBuffered(StorePath path) {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw lostWhileSending(path, e);
+    }
+  }
+
+  /**
    * @return true if the store's answer has bytes that can be read now without waiting (e.g. a NAR
    *     requested ahead is arriving); false if a read would wait, or if that cannot be told
    */
