@@ -149,4 +149,76 @@ class FleetIT {
     String conf = hosts.host(0).exec("cat", "/etc/nix/nix.conf").stdout();
     assertThat(conf).contains("extra-trusted-substituters = http://127.0.0.1:");
   }
+
+  @Test
+  void rollingBatchesGoOnWhileAUrlFetchedByEachHostAnswers(@TempDir Path dir) {
+    StorePath system = SampleClosures.fakeSystem(seed("fleet-http"), FakeSystem.WORKING);
+    try (CacheServer server = CacheServer.start(dir)) {
+      HealthCheck check = HealthCheck.http(server.url() + "/healthz-" + seed("probe"))
+          .withDeadline(Duration.ofSeconds(1)).withInterval(Duration.ofMillis(500));
+      FleetResult failing = deployer.fleet(as(SandboxUsers.ADMIN).subList(0, 2)).ensureKeys().copy(system)
+          .batchSize(1).healthCheck(check).activate(ActivationMode.TEST);
+      assertThat(failing.hosts()).extracting(FleetHostResult::state)
+          .containsExactly(State.FAILED, State.SKIPPED);
+      assertThat(failing.hosts().get(0).error()).get().asString().contains("404");
+
+      java.nio.file.Files.writeString(server.root().resolve("healthz"), "ok\n");
+      FleetResult result = deployer.fleet(as(SandboxUsers.ADMIN)).ensureKeys().copy(system).batchSize(4)
+          .healthCheck(HealthCheck.http(server.url() + "/healthz")).activate(ActivationMode.TEST);
+
+      assertThat(result.hosts()).extracting(FleetHostResult::state).containsOnly(State.SUCCEEDED);
+      assertThat(server.requests()).filteredOn(r -> r.startsWith("GET /healthz ")).hasSize(8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void afterMaxFailuresNoFurtherHostIsStarted() {
+    SampleClosures.Chain chain = SampleClosures.chain(seed("fleet-max-failures"));
+    List<Target> targets = new ArrayList<>(List.of(Target.parse("admin@127.0.0.1:1"),
+        Target.parse("admin@127.0.0.1:2")));
+    targets.addAll(as(SandboxUsers.ADMIN));
+
+    FleetResult result = deployer.fleet(targets).copy(chain.app()).parallelism(2).maxFailures(2).deploy();
+
+    assertThat(result.hosts()).extracting(FleetHostResult::state).containsExactly(State.FAILED, State.FAILED,
+        State.SKIPPED, State.SKIPPED, State.SKIPPED, State.SKIPPED, State.SKIPPED, State.SKIPPED,
+        State.SKIPPED, State.SKIPPED);
+    assertThat(result.stopReason()).get().asString().contains("max failures 2");
+    assertThat(hosts.hosts()).allSatisfy(h -> assertThat(h.isValid(chain.app())).isFalse());
+  }
+
+  @Test
+  void aCancelledFleetLetsRunningActivationsFinishAndStartsNoOtherHost() throws Exception {
+    StorePath system = SampleClosures.fakeSystem(seed("fleet-cancel"), FakeSystem.WORKING);
+    java.util.concurrent.atomic.AtomicReference<Thread> runner = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<FleetResult> result = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean interruptedAfter = new java.util.concurrent.atomic.AtomicBoolean();
+    dev.nixdeploy.FleetListener interruptOnActivation = new dev.nixdeploy.FleetListener() {
+      @Override
+      public void hostStep(Target host, Step step) {
+        if (step == Step.ACTIVATING) {
+          runner.get().interrupt();
+        }
+      }
+    };
+    Thread t = new Thread(() -> {
+      result.set(deployer.fleet(as(SandboxUsers.ADMIN)).ensureKeys().copy(system).parallelism(2)
+          .listener(interruptOnActivation).activate(ActivationMode.TEST));
+      interruptedAfter.set(Thread.currentThread().isInterrupted());
+    });
+    runner.set(t);
+    t.start();
+    t.join(Duration.ofMinutes(3).toMillis());
+
+    assertThat(result.get().cancelled()).isTrue();
+    assertThat(interruptedAfter).isTrue();
+    assertThat(result.get().hosts()).extracting(FleetHostResult::state).containsExactly(State.SUCCEEDED,
+        State.SUCCEEDED, State.CANCELLED, State.CANCELLED, State.CANCELLED, State.CANCELLED, State.CANCELLED,
+        State.CANCELLED);
+    assertThat(actionsOn(hosts.host(0), system)).containsExactly("test");
+    assertThat(actionsOn(hosts.host(1), system)).containsExactly("test");
+    assertThat(hosts.hosts().subList(2, 8)).allSatisfy(h -> assertThat(h.isValid(system)).isFalse());
+  }
 }
