@@ -1,7 +1,10 @@
 package dev.nixdeploy.cli;
 
 import dev.nixdeploy.Deployment;
+import dev.nixdeploy.Direction;
 import dev.nixdeploy.StorePath;
+import dev.nixdeploy.Target;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -45,17 +48,26 @@ final class PathCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
+  @Mixin FleetOptions fleet;
+
   @ParentCommand NixDeployCommand root;
 
   @Override
   public Integer call() {
     ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), root.verbose);
+    boolean many = direction.fleet() || fleet.given();
+    // Targets are checked before the path is read: a bad host is reported first.
+    List<Target> targets = many || direction.direction() == Direction.TO ? direction.targets() : List.of();
+    String given = path != null ? path : StorePathArgument.firstLine(System.in);
+    StorePath storePath = StorePathArgument.resolve(given, direction.direction());
+    if (many) {
+      return fleet.run(spec, root.verbose, connection, targets, storePath,
+          f -> profileName == null ? f : f.profile(profileName, profilePath, sudo), null);
+    }
     Deployment plan = direction.plan(connection.deployer(progress));
     if (!connection.noSign) {
       plan = plan.ensureKeys();
     }
-    String given = path != null ? path : StorePathArgument.firstLine(System.in);
-    StorePath storePath = StorePathArgument.resolve(given, direction.direction());
     plan = plan.copy(storePath);
     if (profileName != null) {
       plan = plan.profile(profileName, profilePath, sudo);

@@ -2,7 +2,10 @@ package dev.nixdeploy.cli;
 
 import dev.nixdeploy.ActivationOptions;
 import dev.nixdeploy.Deployment;
+import dev.nixdeploy.Direction;
 import dev.nixdeploy.StorePath;
+import dev.nixdeploy.Target;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -62,16 +65,24 @@ final class SystemCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
+  @Mixin FleetOptions fleet;
+
   @Override
   public Integer call() {
     ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), root.verbose);
     ActivationOptions options = options();
+    boolean many = direction.fleet() || fleet.given();
+    // Targets are checked before the path is read: a bad host is reported first.
+    List<Target> targets = many || direction.direction() == Direction.TO ? direction.targets() : List.of();
+    String given = path != null ? path : StorePathArgument.firstLine(System.in);
+    StorePath system = StorePathArgument.resolve(given, direction.direction());
+    if (many) {
+      return fleet.run(spec, root.verbose, connection, targets, system, f -> f, options);
+    }
     Deployment plan = direction.plan(connection.deployer(progress));
     if (!connection.noSign) {
       plan = plan.ensureKeys();
     }
-    String given = path != null ? path : StorePathArgument.firstLine(System.in);
-    StorePath system = StorePathArgument.resolve(given, direction.direction());
     plan.copy(system).activate(options);
     spec.commandLine().getOut().println(system);
     spec.commandLine().getOut().flush();
