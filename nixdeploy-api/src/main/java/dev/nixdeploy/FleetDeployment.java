@@ -23,7 +23,8 @@ import java.util.List;
  * <ul>
  *   <li><b>Batches.</b> Without {@link #batchSize(int)}, all hosts form one batch. With it, the hosts go
  *       in batches of that size, in the order given; the first is the canary. Each batch must be done,
- *       health check included, before the next starts.
+ *       health check included, before the next starts; if any host of a batch fails, no later batch
+ *       starts.
  *   <li><b>Waves.</b> Within a batch, at most {@link #parallelism(int)} hosts are worked on at once.
  *       Each NAR is read from the local store once per wave and streamed to every host of the wave that
  *       lacks it, signed once; memory stays flat whatever the fleet and closure size (a few chunks per

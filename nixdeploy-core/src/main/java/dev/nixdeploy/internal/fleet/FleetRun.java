@@ -98,7 +98,13 @@ final class FleetRun {
           }
         }
         if (plan.check() != null) {
-          checkHealth(pool, batch);
+          checkHealth(pool, batch, b);
+        }
+        List<String> failed = batch.stream().filter(w -> w.state == State.FAILED).map(w -> w.host.toString())
+            .toList();
+        if (plan.batchSize() > 0 && !failed.isEmpty() && stopReason == null) {
+          stopReason = "batch " + b + (b == 0 ? " (the canary)" : "") + " failed on "
+              + String.join(", ", failed) + ": no later batch was started";
         }
         for (HostWork w : batch) {
           if (w.started()) {
@@ -264,7 +270,7 @@ final class FleetRun {
   }
 
   /** Runs the health check on every host of the batch still going; on a failure, rolls them all back. */
-  private void checkHealth(ExecutorService pool, List<HostWork> batch) {
+  private void checkHealth(ExecutorService pool, List<HostWork> batch, int index) {
     List<HostWork> deployed = batch.stream().filter(HostWork::going).toList();
     if (deployed.isEmpty() || activation != null && activation.mode() == ActivationMode.DRY_ACTIVATE) {
       return;
@@ -283,8 +289,8 @@ final class FleetRun {
     if (unhealthy.isEmpty()) {
       return;
     }
-    stopReason = "the health check failed on " + unhealthy.size() + " host(s) of batch "
-        + (works.indexOf(batch.get(0)) / Math.max(1, plan.batchSize())) + " (" + String.join("; ", unhealthy)
+    stopReason = "the health check failed on " + unhealthy.size() + " host(s) of batch " + index + " ("
+        + String.join("; ", unhealthy)
         + "): the batch was rolled back and no later batch was started";
     inParallel(pool, deployed, w -> rollBack(w, String.join("; ", unhealthy)), false);
   }
