@@ -89,15 +89,6 @@ public final class ActivationOptions {
   }
 
   /**
-   * @return {@link #newBuilder()}
-   * @deprecated every value of the API derives a builder with {@code newBuilder()}
-   */
-  @Deprecated
-  public Builder toBuilder() {
-    return newBuilder();
-  }
-
-  /**
    * Checks a profile or system name: 1 to 100 of letters, digits, {@code . _ + -}, not starting with
    * {@code .}, {@code +} or {@code -}; so it can be neither a path ({@code /}, {@code ..}) nor an option.
    *

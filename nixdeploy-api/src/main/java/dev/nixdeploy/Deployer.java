@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.errorprone.annotations.CheckReturnValue;
 import dev.nixdeploy.spi.DeployerProvider;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -95,6 +96,25 @@ public interface Deployer {
    */
   default Deployment deployFrom(String source) {
     return deployFrom(Target.parse(source));
+  }
+
+  /**
+   * A deployment to many hosts at once, with this deployer's settings: see {@link FleetDeployment}.
+   *
+   * @param targets the hosts, in order (the first batch of a rolling deployment is the canary)
+   * @return an empty fleet deployment; nothing connects until its terminal call
+   * @throws IllegalArgumentException if {@code targets} is empty or names a host twice
+   */
+  FleetDeployment fleet(Collection<Target> targets);
+
+  /**
+   * @param targets the hosts, in the forms {@link #deployTo(String)} takes
+   * @return an empty fleet deployment
+   * @throws IllegalArgumentException if a target is malformed, or {@code targets} is empty or names a
+   *     host twice
+   */
+  default FleetDeployment fleetOf(Collection<String> targets) {
+    return fleet(targets.stream().map(Target::parse).toList());
   }
 
   /** @return this deployer's configuration */

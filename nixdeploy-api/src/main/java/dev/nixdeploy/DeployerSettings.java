@@ -43,26 +43,6 @@ public record DeployerSettings(
     Objects.requireNonNull(localTransports, "localTransports");
   }
 
-  /**
-   * Settings with the default transports (SSH, local subprocesses), as before transports could be given.
-   *
-   * @param ssh how to reach hosts
-   * @param sign whether paths are signed
-   * @param signingKeyFile an explicit local secret key file, if one was given
-   * @param useSubstitutes whether the receiving host may first fetch missing paths from its substituters
-   * @param sudoPasswords where to get a sudo password, if anywhere
-   * @param daemonRestartCommand how to restart a host's nix-daemon, where the built-in ways do not fit
-   * @param listener who is told about the progress of every deployment
-   * @deprecated use {@link Deployer#builder()}, which fills every component
-   */
-  @Deprecated
-  public DeployerSettings(SshSettings ssh, boolean sign, Optional<Path> signingKeyFile, boolean useSubstitutes,
-      Optional<SudoPasswordSource> sudoPasswords, Optional<List<String>> daemonRestartCommand,
-      DeployListener listener) {
-    this(ssh, sign, signingKeyFile, useSubstitutes, sudoPasswords, daemonRestartCommand, listener,
-        Optional.empty(), Optional.empty());
-  }
-
   /** @return the sudo password source, or null: the form the core classes take */
   public @Nullable SudoPasswordSource sudoPasswordsOrNull() {
     return sudoPasswords.orElse(null);

@@ -109,18 +109,6 @@ public interface Deployment {
   Deployment profile(String name, String directory, RunAs runAs);
 
   /**
-   * @param name the profile name
-   * @param directory the absolute directory the profile lives in
-   * @param sudo whether to set it as root even where the login user could write the directory
-   * @return a plan that also sets the profile
-   * @deprecated a bare boolean says nothing at the call site: use {@link #profile(String, String, RunAs)}
-   */
-  @Deprecated
-  default Deployment profile(String name, String directory, boolean sudo) {
-    return profile(name, directory, sudo ? RunAs.ROOT : RunAs.LOGIN_USER_IF_ALLOWED);
-  }
-
-  /**
    * Adds a listener for this deployment alone, told about its events after the deployer's own listener,
    * on the thread that runs the deployment. Use it for what belongs to one call, e.g. a progress bar,
    * without a deployer per call:

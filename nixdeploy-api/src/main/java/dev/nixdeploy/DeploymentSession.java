@@ -103,20 +103,6 @@ public interface DeploymentSession extends AutoCloseable {
   ProfileUpdate setProfile(StorePath path, String name, String directory, RunAs runAs);
 
   /**
-   * @param path the store path
-   * @param name the profile name
-   * @param directory the absolute directory of the profile
-   * @param sudo whether to set it as root even where the login user could write the directory
-   * @return the profile and its generations
-   * @deprecated a bare boolean says nothing at the call site: use
-   *     {@link #setProfile(StorePath, String, String, RunAs)}
-   */
-  @Deprecated
-  default ProfileUpdate setProfile(StorePath path, String name, String directory, boolean sudo) {
-    return setProfile(path, name, directory, sudo ? RunAs.ROOT : RunAs.LOGIN_USER_IF_ALLOWED);
-  }
-
-  /**
    * As {@link Deployment#activate(ActivationOptions)}: activates a system closure already on the
    * receiving side.
    *

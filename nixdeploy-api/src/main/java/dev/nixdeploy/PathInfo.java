@@ -56,15 +56,6 @@ public final class PathInfo {
     return new Builder(path);
   }
 
-  /**
-   * @return {@link #newBuilder()}
-   * @deprecated every value of the API derives a builder with {@code newBuilder()}
-   */
-  @Deprecated
-  public Builder toBuilder() {
-    return newBuilder();
-  }
-
   /** @return a builder holding every field of this info */
   public Builder newBuilder() {
     Builder b = new Builder(path);

@@ -17,4 +17,12 @@ final class DeployOptions {
   @Option(names = "--json",
       description = "Print one JSON document on standard output, whatever happens (schema in docs/cli.md).")
   boolean json;
+
+  /** Refuses what a deployment to many hosts does not do yet. */
+  void checkForFleet() {
+    if (dryRun || diff) {
+      throw new InvalidInputException((dryRun ? "--dry-run" : "--diff") + " works on one host at a time:"
+          + " give one --to, without the options of a deployment to many hosts");
+    }
+  }
 }

@@ -3,28 +3,62 @@ package dev.nixdeploy.cli;
 import dev.nixdeploy.Deployer;
 import dev.nixdeploy.Deployment;
 import dev.nixdeploy.Direction;
+import dev.nixdeploy.NixDeployException;
+import dev.nixdeploy.Target;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
-/** {@code --to HOST} or {@code --from HOST}, exactly one, as the original nix-deploy takes them. */
+/**
+ * {@code --to HOST} (repeatable), {@code --hosts FILE} or {@code --from HOST}, exactly one kind, as the
+ * original nix-deploy takes them plus many hosts at once.
+ */
 final class DirectionOptions {
   @Option(names = "--to", paramLabel = "[USER@]HOST[:PORT]", required = true,
-      description = "Deploy from the local store to this host (an ssh config alias works).")
-  String to;
+      description = "Deploy from the local store to this host (an ssh config alias works). Repeat it to"
+          + " deploy to several hosts in parallel.")
+  List<String> to;
+
+  @Option(names = "--hosts", paramLabel = "FILE", required = true,
+      description = "Deploy from the local store to every host listed in FILE, one target per line"
+          + " (# starts a comment), in parallel.")
+  Path hostsFile;
 
   @Option(names = "--from", paramLabel = "[USER@]HOST[:PORT]", required = true,
       description = "Deploy from this host into the local store.")
   String from;
 
-  /** @return the host as given */
+  /** @return the host as given, the first one of several */
   String host() {
-    return to != null ? to : from;
+    return from != null ? from : to != null ? to.get(0) : "(hosts in " + hostsFile + ")";
   }
 
   Direction direction() {
-    return to != null ? Direction.TO : Direction.FROM;
+    return from != null ? Direction.FROM : Direction.TO;
+  }
+
+  /** @return true if the deployment goes to several hosts (or a hosts file), as a fleet */
+  boolean fleet() {
+    return hostsFile != null || to != null && to.size() > 1;
+  }
+
+  /**
+   * @return the hosts to deploy to, in order
+   * @throws NixDeployException for {@code --from}, which takes one host, or a bad hosts file
+   */
+  List<Target> targets() {
+    if (from != null) {
+      throw new NixDeployException("--from pulls from one host: the options of a deployment to many hosts"
+          + " (--parallel, --batch-size, --max-failures, --health-check, --health-url, --via-cache, --json)"
+          + " need --to or --hosts");
+    }
+    if (hostsFile != null) {
+      return HostsFile.read(hostsFile);
+    }
+    return to.stream().map(Target::parse).toList();
   }
 
   Deployment plan(Deployer deployer) {
-    return to != null ? deployer.deployTo(to) : deployer.deployFrom(from);
+    return from != null ? deployer.deployFrom(from) : deployer.deployTo(to.get(0));
   }
 }

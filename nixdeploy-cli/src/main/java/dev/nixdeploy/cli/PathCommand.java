@@ -4,6 +4,7 @@ import dev.nixdeploy.ActivationOptions;
 import dev.nixdeploy.DeploymentSession;
 import dev.nixdeploy.RunAs;
 import dev.nixdeploy.StorePath;
+import dev.nixdeploy.Target;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -51,6 +52,8 @@ final class PathCommand implements Callable<Integer>, DeployRun.Step {
 
   @Mixin ConnectionOptions connection;
 
+  @Mixin FleetOptions fleet;
+
   @ParentCommand NixDeployCommand root;
 
   @Override
@@ -62,8 +65,22 @@ final class PathCommand implements Callable<Integer>, DeployRun.Step {
             + " directory without '..', such as /nix/var/nix/profiles");
       }
     }
+    if (direction.fleet() || fleet.given()) {
+      // Targets are checked before the path is read: a bad host is reported first.
+      List<Target> targets = direction.targets();
+      deploy.checkForFleet();
+      connection.check();
+      StorePath storePath = StorePathArgument.resolve(path != null ? path : StorePathArgument.firstLine(System.in),
+          direction.direction());
+      return fleet.run(spec, root.verbose, connection, deploy.json, targets, storePath,
+          f -> profileName == null ? f : f.profile(profileName, profilePath, runAs()), null);
+    }
     return new DeployRun(spec, root, connection, direction, deploy)
         .run(() -> path != null ? path : StorePathArgument.firstLine(System.in), this);
+  }
+
+  private RunAs runAs() {
+    return sudo ? RunAs.ROOT : RunAs.LOGIN_USER_IF_ALLOWED;
   }
 
   /** Checks a profile or system name as the library does, naming the flag. */
@@ -97,8 +114,7 @@ final class PathCommand implements Callable<Integer>, DeployRun.Step {
   @Override
   public void run(DeploymentSession session, StorePath storePath, DeployRun.Done done) {
     if (profileName != null) {
-      done.profile = Optional.of(session.setProfile(storePath, profileName, profilePath,
-          sudo ? RunAs.ROOT : RunAs.LOGIN_USER_IF_ALLOWED));
+      done.profile = Optional.of(session.setProfile(storePath, profileName, profilePath, runAs()));
     }
   }
 }

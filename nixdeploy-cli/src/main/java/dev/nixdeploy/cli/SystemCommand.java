@@ -5,6 +5,7 @@ import dev.nixdeploy.ActivationOptions;
 import dev.nixdeploy.DeploymentSession;
 import dev.nixdeploy.Direction;
 import dev.nixdeploy.StorePath;
+import dev.nixdeploy.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +74,8 @@ final class SystemCommand implements Callable<Integer>, DeployRun.Step {
 
   @Mixin ConnectionOptions connection;
 
+  @Mixin FleetOptions fleet;
+
   @Override
   public Integer call() {
     if (confirmTimeoutSeconds < 1 || confirmTimeoutSeconds > 3600) {
@@ -85,6 +88,15 @@ final class SystemCommand implements Callable<Integer>, DeployRun.Step {
     if (action.reboot && direction.direction() == Direction.FROM) {
       throw new InvalidInputException("--reboot cannot be used with --from: the system is activated on this"
           + " machine, which nix-deploy does not reboot");
+    }
+    if (direction.fleet() || fleet.given()) {
+      // Targets are checked before the path is read: a bad host is reported first.
+      List<Target> targets = direction.targets();
+      deploy.checkForFleet();
+      connection.check();
+      StorePath system = StorePathArgument.resolve(path != null ? path : StorePathArgument.firstLine(System.in),
+          direction.direction());
+      return fleet.run(spec, root.verbose, connection, deploy.json, targets, system, f -> f, options());
     }
     return new DeployRun(spec, root, connection, direction, deploy)
         .run(() -> path != null ? path : StorePathArgument.firstLine(System.in), this);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nixdeploy.ActivationMode;
 import dev.nixdeploy.Deployer;
+import dev.nixdeploy.FleetHostResult;
+import dev.nixdeploy.FleetResult;
+import dev.nixdeploy.HealthCheck;
 import dev.nixdeploy.SigningKeyPair;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.sandbox.Activation;
@@ -15,12 +18,13 @@ import dev.nixdeploy.sandbox.SandboxTest;
 import dev.nixdeploy.sandbox.SandboxUsers;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The fleet example against three real hosts: a canary, then the others in parallel. */
+/** The fleet example against three real hosts: a canary batch, then the others. */
 @SandboxTest(hosts = 3)
 class FleetRolloutIT {
   private static SandboxHosts hosts;
@@ -47,10 +51,10 @@ class FleetRolloutIT {
     StorePath system = SampleClosures.fakeSystem("fleet-" + UUID.randomUUID().toString().substring(0, 8),
         FakeSystem.WORKING);
 
-    List<FleetRollout.Outcome> outcomes = new FleetRollout(deployer, 2)
-        .rollOut(admins(), system, ActivationMode.SWITCH);
+    FleetResult result = new FleetRollout(deployer, 2).rollOut(admins(), system, ActivationMode.SWITCH,
+        Optional.of(HealthCheck.command("test", "-x", system.path() + "/bin/switch-to-configuration")));
 
-    assertThat(outcomes).allMatch(o -> o.status() == FleetRollout.Status.SUCCEEDED);
+    assertThat(result.hosts()).extracting(FleetHostResult::state).containsOnly(FleetHostResult.State.SUCCEEDED);
     assertThat(hosts.hosts()).allSatisfy(h -> assertThat(actionsOn(h, system)).containsExactly("switch"));
   }
 
@@ -59,11 +63,11 @@ class FleetRolloutIT {
     StorePath system = SampleClosures.fakeSystem("fleet-bad-" + UUID.randomUUID().toString().substring(0, 8),
         FakeSystem.FAILING);
 
-    List<FleetRollout.Outcome> outcomes = new FleetRollout(deployer, 2)
-        .rollOut(admins(), system, ActivationMode.TEST);
+    FleetResult result = new FleetRollout(deployer, 1).rollOut(admins(), system, ActivationMode.TEST,
+        Optional.empty());
 
-    assertThat(outcomes).extracting(FleetRollout.Outcome::status).containsExactly(
-        FleetRollout.Status.FAILED, FleetRollout.Status.SKIPPED, FleetRollout.Status.SKIPPED);
+    assertThat(result.hosts()).extracting(FleetHostResult::state).containsExactly(
+        FleetHostResult.State.FAILED, FleetHostResult.State.SKIPPED, FleetHostResult.State.SKIPPED);
     assertThat(actionsOn(hosts.host(0), system)).containsExactly("test");
     assertThat(hosts.host(1).isValid(system)).isFalse();
     assertThat(hosts.host(2).isValid(system)).isFalse();

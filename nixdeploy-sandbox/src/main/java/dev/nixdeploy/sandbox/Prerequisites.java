@@ -54,7 +54,7 @@ final class Prerequisites {
     }
   }
 
-  private static boolean onPath(String program) {
+  static boolean onPath(String program) {
     // Hosts run programs with the standard PATH of root, this JVM with its own.
     String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + STANDARD_PATH;
     for (String dir : path.split(File.pathSeparator)) {

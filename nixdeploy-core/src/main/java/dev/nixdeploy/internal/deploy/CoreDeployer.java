@@ -4,7 +4,10 @@ import dev.nixdeploy.Deployer;
 import dev.nixdeploy.DeployerSettings;
 import dev.nixdeploy.Deployment;
 import dev.nixdeploy.Direction;
+import dev.nixdeploy.FleetDeployment;
 import dev.nixdeploy.Target;
+import dev.nixdeploy.internal.fleet.FleetPlan;
+import java.util.Collection;
 import java.util.Objects;
 
 /** An immutable deployer: hands out empty plans that share its settings. */
@@ -23,6 +26,11 @@ final class CoreDeployer implements Deployer {
   @Override
   public Deployment deployFrom(Target source) {
     return Plan.empty(settings, Objects.requireNonNull(source, "source"), Direction.FROM);
+  }
+
+  @Override
+  public FleetDeployment fleet(Collection<Target> targets) {
+    return FleetPlan.of(settings, targets);
   }
 
   @Override

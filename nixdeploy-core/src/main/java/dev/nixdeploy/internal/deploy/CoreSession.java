@@ -17,6 +17,7 @@ import dev.nixdeploy.ProfileUpdate;
 import dev.nixdeploy.RunAs;
 import dev.nixdeploy.SigningKeyPair;
 import dev.nixdeploy.StorePath;
+import dev.nixdeploy.SudoPasswordSource;
 import dev.nixdeploy.Target;
 import dev.nixdeploy.Transport;
 import dev.nixdeploy.internal.activation.Activator;
@@ -35,11 +36,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One SSH session to one host, and the local machine: every step of a deployment runs here, whether a
- * plan's terminal call runs them in a row or a caller holds the session open. Both are reached through
- * the deployer's transport seams ({@link dev.nixdeploy.TransportFactory}, {@link
- * dev.nixdeploy.LocalTransports}), SSH and local subprocesses unless it was given others.
+ * plan's terminal call runs them in a row, a caller holds the session open, or a fleet deployment runs
+ * it for one of its hosts. Both sides are reached through the deployer's transport seams ({@link
+ * dev.nixdeploy.TransportFactory}, {@link dev.nixdeploy.LocalTransports}), SSH and local subprocesses
+ * unless it was given others. Public for {@code internal.fleet} only.
  */
-final class CoreSession implements DeploymentSession {
+public final class CoreSession implements DeploymentSession {
   private final DeployerSettings settings;
   private final Target host;
   private final Direction direction;
@@ -60,10 +62,21 @@ final class CoreSession implements DeploymentSession {
     this.passwords = AskOnce.wrap(settings.sudoPasswordsOrNull());
     this.remote = remote;
     this.local = local;
+    this.keys = keyExchange(settings, passwords, listener);
+  }
+
+  /**
+   * @param settings the deployer's settings: key file, daemon restart command
+   * @param passwords where to get sudo passwords, if anywhere
+   * @param listener who is told about keys generated and trusted
+   * @return the key exchange those settings describe
+   */
+  public static KeyExchange keyExchange(DeployerSettings settings, @Nullable SudoPasswordSource passwords,
+      DeployListener listener) {
     KeyExchange.Builder exchange = KeyExchange.builder().sudoPasswords(passwords).listener(listener)
         .daemonRestartCommand(settings.daemonRestartCommand().orElse(null));
     settings.signingKeyFile().ifPresent(exchange::secretKeyFile);
-    this.keys = exchange.build();
+    return exchange.build();
   }
 
   /**
@@ -71,7 +84,8 @@ final class CoreSession implements DeploymentSession {
    *
    * @param listener the deployer's listener and the plan's, told {@code connected} once both are open
    */
-  static CoreSession open(DeployerSettings settings, Target host, Direction direction, DeployListener listener) {
+  public static CoreSession open(DeployerSettings settings, Target host, Direction direction,
+      DeployListener listener) {
     Transport local = openLocal(settings);
     try {
       Transport remote = openRemote(settings, host);
@@ -95,7 +109,11 @@ final class CoreSession implements DeploymentSession {
         : SshTransports.connect(host, settings.ssh());
   }
 
-  private static Transport openLocal(DeployerSettings settings) {
+  /**
+   * @param settings the deployer's settings
+   * @return this machine, through the deployer's {@link dev.nixdeploy.LocalTransports} if it has one
+   */
+  public static Transport openLocal(DeployerSettings settings) {
     return settings.localTransports().isPresent()
         ? Objects.requireNonNull(settings.localTransports().get().open(), "LocalTransports.open returned null")
         : LocalTransport.create();
@@ -130,6 +148,16 @@ final class CoreSession implements DeploymentSession {
     return remote;
   }
 
+  /** @return the key exchange of this session, with the deployer's key file and sudo passwords */
+  public KeyExchange keyExchange() {
+    return keys;
+  }
+
+  /** @return what stands for this machine in this session */
+  public Transport localTransport() {
+    return local;
+  }
+
   @Override
   public KeyExchangeResult ensureKeys() {
     ensureOpen();
@@ -160,8 +188,7 @@ final class CoreSession implements DeploymentSession {
   }
 
   private ServeClient serve(Transport transport) {
-    return ServeClient.open(transport, ServeClient.SERVE_WRITE,
-        settings.ssh().progressTimeout().orElse(ServeClient.DEFAULT_TIMEOUT));
+    return ServeClient.open(transport, settings);
   }
 
   private CopyResult push(CopyEngine.Builder engine, List<StorePath> roots) {
@@ -203,8 +230,8 @@ final class CoreSession implements DeploymentSession {
     if (all.isEmpty()) {
       throw new IllegalArgumentException("Nothing to preview: roots is empty");
     }
-    try (ServeClient sender = ServeClient.open(to() ? local : remote);
-        ServeClient receiverStore = ServeClient.open(receiver())) {
+    try (ServeClient sender = serve(to() ? local : remote);
+        ServeClient receiverStore = serve(receiver())) {
       Closure closure = sender.closure(all);
       Set<StorePath> present = receiverStore.queryValidPaths(closure.paths(), false, false);
       List<PathInfo> missing = closure.infos().stream().filter(i -> !present.contains(i.path())).toList();
@@ -215,7 +242,7 @@ final class CoreSession implements DeploymentSession {
   @Override
   public Closure receiverClosure(Collection<StorePath> roots) {
     ensureOpen();
-    try (ServeClient receiverStore = ServeClient.open(receiver())) {
+    try (ServeClient receiverStore = serve(receiver())) {
       return receiverStore.closure(List.copyOf(roots));
     }
   }

@@ -5,8 +5,9 @@ import dev.nixdeploy.RunAs;
 import java.util.Objects;
 
 /** A profile to point at the copied root: its name, its directory, and who sets it. */
-record ProfileRequest(String name, String directory, RunAs runAs) {
-  ProfileRequest {
+public record ProfileRequest(String name, String directory, RunAs runAs) {
+  /** Checks the name. */
+  public ProfileRequest {
     ActivationOptions.checkName("profile name", name);
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(runAs, "runAs");

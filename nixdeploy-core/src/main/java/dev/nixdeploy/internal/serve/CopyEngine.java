@@ -44,7 +44,7 @@ public final class CopyEngine {
    * How many DumpStorePath requests the source may have queued: it then streams NARs back to back. Each
    * request is under 300 bytes, so they fit in a pipe's or channel's buffer and never block us.
    */
-  private static final int DUMPS_AHEAD = 64;
+  static final int DUMPS_AHEAD = 64;
 
   private final @Nullable Function<PathInfo, Signature> signer;
   private final boolean substitute;
@@ -194,29 +194,34 @@ public final class CopyEngine {
       }
     }
 
-    /**
-     * A write that fails because the destination hung up says little; the destination's answer to the
-     * request it was processing (its error message) says why.
-     */
     private RuntimeException betterCause(RuntimeException e) {
-      if (!destination.lostWhileSending() && !(e instanceof IllegalStateException)) {
-        return e;
-      }
-      try {
-        Object reply;
-        while ((reply = replies.poll(30, java.util.concurrent.TimeUnit.SECONDS)) != null) {
-          if (reply instanceof CopyFailedException c) {
-            if (c != e) {
-              c.addSuppressed(e);
-            }
-            return c;
-          }
-        }
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
+      return CopyEngine.betterCause(destination, replies, e);
+    }
+  }
+
+  /**
+   * A write that fails because the destination hung up says little; the destination's answer to the
+   * request it was processing (its error message), which its reply reader puts in {@code replies}, says why.
+   */
+  static RuntimeException betterCause(ServeClient destination, BlockingQueue<Object> replies,
+      RuntimeException e) {
+    if (!destination.lostWhileSending() && !(e instanceof IllegalStateException)) {
       return e;
     }
+    try {
+      Object reply;
+      while ((reply = replies.poll(30, java.util.concurrent.TimeUnit.SECONDS)) != null) {
+        if (reply instanceof CopyFailedException c) {
+          if (c != e) {
+            c.addSuppressed(e);
+          }
+          return c;
+        }
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+    return e;
   }
 
   /** Configures a {@link CopyEngine}. Not thread-safe. */

@@ -109,6 +109,18 @@ public final class ServeClient implements AutoCloseable {
   }
 
   /**
+   * Starts {@code nix-store --serve --write} with the progress timeout of the deployer's settings
+   * ({@code --timeout}), or {@link #DEFAULT_TIMEOUT}, and shakes hands.
+   *
+   * @param transport where to run it
+   * @param settings the deployer's settings
+   * @return a client ready for requests
+   */
+  public static ServeClient open(Transport transport, dev.nixdeploy.DeployerSettings settings) {
+    return open(transport, SERVE_WRITE, settings.ssh().progressTimeout().orElse(DEFAULT_TIMEOUT));
+  }
+
+  /**
    * Starts a serving command (e.g. with {@code --store DIR}, or behind {@code sudo}) and shakes hands.
    *
    * @param transport where to run it
@@ -510,6 +522,21 @@ public final class ServeClient implements AutoCloseable {
     try {
       out.flush();
       unflushed = null;
+    } catch (IOException e) {
+      throw lostWhileSending(path, e);
+    }
+  }
+
+  /**
+   * Sends what is buffered now, also in the middle of a NAR: for a sender about to wait for more of the
+   * NAR's bytes. {@link #flushSent} is still needed after the request's last bytes.
+   *
+   * @param path the path being sent, for messages
+   * @throws CopyFailedException naming {@code path} if the connection fails
+   */
+  void flushBuffered(StorePath path) {
+    try {
+      out.flush();
     } catch (IOException e) {
       throw lostWhileSending(path, e);
     }

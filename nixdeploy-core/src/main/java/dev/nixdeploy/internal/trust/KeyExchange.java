@@ -56,6 +56,7 @@ public final class KeyExchange {
   private final @Nullable SudoPasswordSource passwords;
   private final DeployListener listener;
   private final DaemonRestarter restarter;
+  private final SubstituterTrust substituters;
   private final StoreTrust trust;
 
   private KeyExchange(Builder b) {
@@ -64,6 +65,7 @@ public final class KeyExchange {
     this.listener = b.listener;
     this.restarter = new DaemonRestarter(b.restartCommand, b.daemonTimeout);
     this.trust = new StoreTrust(restarter, KeyLocations.NIX_CONF);
+    this.substituters = new SubstituterTrust(restarter, KeyLocations.NIX_CONF);
   }
 
   /** @return a builder with the defaults: the default key file, no sudo password, no listener */
@@ -253,6 +255,26 @@ public final class KeyExchange {
     }
     try (Host target = new Host(remote, passwords)) {
       HostKeyPair.sign(target, list);
+    }
+  }
+
+  /**
+   * Makes {@code remote} accept a binary cache as a substituter for every user, deploy users outside
+   * {@code trusted-users} included: an {@code extra-trusted-substituters} line in its
+   * {@code /etc/nix/nix.conf} and a nix-daemon restart, unless it lists the cache already. The cache's
+   * narinfos must be signed by a key the host trusts ({@link #ensureTo}).
+   *
+   * @param remote the host, logged in as a user who may become root there if the line must be added
+   * @param url the cache's URL, as the host reads it
+   * @return true if the line was added, false if the cache was trusted already (nothing changed)
+   * @throws PrivilegeException if a change is needed and the user cannot become root
+   * @throws KeyExchangeException on NixOS (the message gives the setting to add), or if the edit fails
+   */
+  public boolean ensureSubstituter(Transport remote, String url) {
+    Objects.requireNonNull(remote, "remote");
+    Objects.requireNonNull(url, "url");
+    try (Host target = new Host(remote, passwords)) {
+      return substituters.ensure(target, url);
     }
   }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.nixdeploy.CopyFailedException;
 import dev.nixdeploy.CopyResult;
 import dev.nixdeploy.DeployListener;
-import dev.nixdeploy.NixBase32;
 import dev.nixdeploy.NixNotInstalledException;
 import dev.nixdeploy.PathInfo;
 import dev.nixdeploy.RemoteProcess;
@@ -30,8 +29,7 @@ class CopyEngineTest {
   private final FakeServeServer destination = new FakeServeServer();
 
   private static StorePath path(String name) {
-    byte[] hash = FakeServeServer.sha256(name.getBytes(StandardCharsets.UTF_8));
-    return StorePath.parse("/nix/store/" + NixBase32.encode(java.util.Arrays.copyOf(hash, 20)) + "-" + name);
+    return FakeServeServer.path(name);
   }
 
   /** lib-0 <- lib-1 <- ... <- app: each path references all the ones before it. */

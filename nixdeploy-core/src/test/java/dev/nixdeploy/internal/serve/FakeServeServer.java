@@ -29,6 +29,8 @@ import java.util.function.Predicate;
 final class FakeServeServer {
   final Map<StorePath, PathInfo> infos = new LinkedHashMap<>();
   final Map<StorePath, byte[]> nars = new LinkedHashMap<>();
+  /** DumpStorePath requests answered, in order. */
+  final List<StorePath> dumped = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** AddToStoreNar requests fully received, in order. */
   final List<StorePath> received = new ArrayList<>();
 
@@ -42,6 +44,13 @@ final class FakeServeServer {
   long cutAfterNarBytes = -1;
   /** Serve these bytes instead of the real NAR on DumpStorePath. */
   final Map<StorePath, byte[]> corruptDumps = new LinkedHashMap<>();
+
+  /** @return a store path named {@code name}, its hash made from the name */
+  static StorePath path(String name) {
+    byte[] hash = sha256(name.getBytes(StandardCharsets.UTF_8));
+    return StorePath.parse("/nix/store/" + dev.nixdeploy.NixBase32.encode(java.util.Arrays.copyOf(hash, 20))
+        + "-" + name);
+  }
 
   static byte[] narOf(String content) {
     return ("nar:" + content).getBytes(StandardCharsets.UTF_8);
@@ -181,6 +190,7 @@ final class FakeServeServer {
         case ServeClient.DUMP_STORE_PATH -> {
           StorePath p = StorePath.parse(in.readString());
           byte[] nar = corruptDumps.getOrDefault(p, nars.get(p));
+          dumped.add(p);
           out.writeRaw(nar, 0, nar.length);
         }
         case ServeClient.ADD_TO_STORE_NAR -> {

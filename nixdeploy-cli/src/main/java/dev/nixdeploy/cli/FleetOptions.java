@@ -1,0 +1,139 @@
+package dev.nixdeploy.cli;
+
+import dev.nixdeploy.ActivationOptions;
+import dev.nixdeploy.BinaryCache;
+import dev.nixdeploy.Command;
+import dev.nixdeploy.FleetDeployment;
+import dev.nixdeploy.FleetResult;
+import dev.nixdeploy.HealthCheck;
+import dev.nixdeploy.StorePath;
+import dev.nixdeploy.Target;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of a deployment to many hosts ({@code --to} repeated, or {@code --hosts FILE}): parallelism,
+ * rolling batches, the failure policy, health checks and the binary cache; and the run that uses them.
+ */
+final class FleetOptions {
+  @Option(names = "--parallel", paramLabel = "N", defaultValue = "8",
+      description = "Work on at most N hosts at once (default 8).")
+  int parallel;
+
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "Roll out N hosts at a time, the first batch as the canary; each batch must pass the"
+          + " health check before the next starts, and one that fails is rolled back.")
+  Integer batchSize;
+
+  @Option(names = "--max-failures", paramLabel = "N",
+      description = "Start no further host once N hosts failed (default: try every host).")
+  Integer maxFailures;
+
+  @Option(names = "--health-check", paramLabel = "CMD",
+      description = "After each batch, run CMD (with sh -c) on every host of it as the login user; it must"
+          + " exit 0 within --health-timeout.")
+  String healthCheck;
+
+  @Option(names = "--health-url", paramLabel = "URL",
+      description = "After each batch, every host of it must fetch URL itself (curl or wget there) with a"
+          + " 2xx answer within --health-timeout.")
+  String healthUrl;
+
+  @Option(names = "--health-timeout", paramLabel = "SECONDS", defaultValue = "60",
+      description = "How long a health check is retried, every 2 seconds, before it fails (default 60).")
+  long healthTimeoutSeconds;
+
+  @Option(names = "--via-cache", paramLabel = "URL",
+      description = "Write the closure once into this signed Nix binary cache and let every host substitute"
+          + " it from there (made to trust it as a trusted substituter); only activation goes over ssh.")
+  String viaCache;
+
+  @Option(names = "--cache-upload", paramLabel = "STORE-URL",
+      description = "Where to write the --via-cache cache when it differs from where hosts read it, e.g."
+          + " file:///srv/cache for the directory a web server serves as the --via-cache URL.")
+  String cacheUpload;
+
+  /** @return true if any option here asks for what only a fleet deployment does */
+  boolean given() {
+    return batchSize != null || maxFailures != null || healthCheck != null || healthUrl != null
+        || viaCache != null || cacheUpload != null;
+  }
+
+  /**
+   * Deploys {@code path} to every target with these options and prints progress, the summary and, with
+   * {@code --json}, the document.
+   *
+   * @param json whether to print the {@code --json} document
+   * @param steps adds the command's own steps (profile) to the fleet deployment
+   * @param activation how to activate, for {@code system}; null for {@code path}
+   * @return 0 if every host succeeded, else 1
+   */
+  int run(CommandSpec spec, boolean verbose, ConnectionOptions connection, boolean json, List<Target> targets,
+      StorePath path, UnaryOperator<FleetDeployment> steps, @Nullable ActivationOptions activation) {
+    check(spec);
+    PrintWriter err = spec.commandLine().getErr();
+    FleetConsole console = new FleetConsole(err, targets, FleetConsole.isTerminal(), verbose);
+    FleetDeployment fleet = connection.deployer(console).fleet(targets).copy(path).parallelism(parallel)
+        .listener(console);
+    if (!connection.noSign) {
+      fleet = fleet.ensureKeys();
+    }
+    if (batchSize != null) {
+      fleet = fleet.batchSize(batchSize);
+    }
+    if (maxFailures != null) {
+      fleet = fleet.maxFailures(maxFailures);
+    }
+    HealthCheck check = healthCheck();
+    if (check != null) {
+      fleet = fleet.healthCheck(check);
+    }
+    if (viaCache != null) {
+      BinaryCache cache = BinaryCache.at(viaCache);
+      fleet = fleet.viaCache(cacheUpload != null ? cache.uploadTo(cacheUpload) : cache);
+    }
+    FleetDeployment ready = steps.apply(fleet);
+    try (Interrupts ctrlC = Interrupts.install()) {
+      FleetResult result = activation == null ? ready.deploy() : ready.activate(activation);
+      // Cancelled or not, the report goes out in full.
+      Thread.interrupted();
+      console.finish(result);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(json ? FleetReport.json(spec.name(), path, result) : path.path());
+      out.flush();
+      return result.succeeded() ? 0 : 1;
+    }
+  }
+
+  private void check(CommandSpec spec) {
+    if (parallel < 1 || batchSize != null && batchSize < 1 || maxFailures != null && maxFailures < 1
+        || healthTimeoutSeconds < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--parallel, --batch-size, --max-failures"
+          + " and --health-timeout take a number of at least 1");
+    }
+    if (healthCheck != null && healthUrl != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "Give --health-check or --health-url, not both");
+    }
+    if (cacheUpload != null && viaCache == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--cache-upload says where to write the --via-cache cache: give --via-cache URL too");
+    }
+  }
+
+  private @Nullable HealthCheck healthCheck() {
+    HealthCheck check = null;
+    if (healthCheck != null) {
+      check = HealthCheck.command(Command.of("sh", "-c", healthCheck));
+    } else if (healthUrl != null) {
+      check = HealthCheck.http(healthUrl);
+    }
+    return check == null ? null : check.withDeadline(Duration.ofSeconds(healthTimeoutSeconds));
+  }
+}
