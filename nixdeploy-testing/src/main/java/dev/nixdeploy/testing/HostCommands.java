@@ -20,8 +20,8 @@ import java.util.function.Function;
  * starts with (its interface, the part least likely to change).
  */
 final class HostCommands {
-  private static final List<String> SUDO_N = List.of("sudo", "-n", "--");
-  private static final List<String> SUDO_S = List.of("sudo", "-S", "-k", "-p", "", "--");
+  private static final List<String> SUDO_N = List.of("-n", "--");
+  private static final List<String> SUDO_S = List.of("-S", "-k", "-p", "", "--");
   private static final String RUN_BASE = "/run/nix-deploy/";
 
   private final FakeNixHost host;
@@ -34,42 +34,89 @@ final class HostCommands {
   RemoteProcess start(FakeConnection connection, Command command) {
     List<String> argv = command.argv();
     boolean root = host.loginUser().equals("root");
-    if (startsWith(argv, SUDO_N) || startsWith(argv, SUDO_S)) {
-      boolean password = startsWith(argv, SUDO_S);
-      List<String> inner = argv.subList((password ? SUDO_S : SUDO_N).size(), argv.size());
-      if (inner.equals(ServeCommand.ARGV)) {
-        return sudoRefusal(password).map(this::answer)
-            .orElseGet(() -> new ServeSession(host, connection, true));
+    if (isSudo(argv, SUDO_N) || isSudo(argv, SUDO_S)) {
+      boolean password = isSudo(argv, SUDO_S);
+      List<String> inner = withoutRootPath(argv.subList(1 + (password ? SUDO_S : SUDO_N).size(), argv.size()));
+      if (password) {
+        return sudoWithPassword(connection, inner);
       }
-      Function<byte[], Result> asRoot = handler(Command.of(inner), true);
-      return new FakeProcess(host.name(), stdin -> {
-        byte[] rest = stdin;
-        if (password) {
-          int nl = indexOf(stdin, (byte) '\n');
-          String given = nl < 0 ? "" : new String(stdin, 0, nl, StandardCharsets.UTF_8);
-          rest = nl < 0 ? new byte[0] : Arrays.copyOfRange(stdin, nl + 1, stdin.length);
-          if (host.sudo().refuses()) {
-            return notInSudoers();
-          }
-          if (!host.sudo().accepts(given)) {
-            return Result.fail(1, "Sorry, try again.\nsudo: 1 incorrect password attempt\n");
-          }
-        } else {
-          Optional<Result> refused = sudoRefusal(false);
-          if (refused.isPresent()) {
-            return refused.get();
-          }
-        }
-        return asRoot.apply(rest);
-      });
+      Optional<Result> refused = sudoRefusal(false);
+      if (refused.isPresent()) {
+        return answer(refused.get());
+      }
+      return asRoot(connection, inner);
+    }
+    if (root) {
+      return asRoot(connection, withoutRootPath(argv));
     }
     if (argv.equals(ServeCommand.ARGV)) {
-      return new ServeSession(host, connection, host.trustedUser(root));
+      return new ServeSession(host, connection, host.trustedUser(false));
     }
-    if (argv.equals(List.of("sudo", "-n", "true"))) {
+    if (isSudo(argv, List.of("-n", "true")) && argv.size() == 3) {
       return answer(sudoRefusal(false).orElse(Result.ok("")));
     }
-    return new FakeProcess(host.name(), handler(command, root));
+    if (isSudo(argv, List.of("-n", "-v")) && argv.size() == 3) {
+      return answer(host.sudo().refuses()
+          ? Result.fail(1, "Sorry, user " + host.loginUser() + " may not run sudo on " + host.hostname() + ".\n")
+          : sudoRefusal(false).orElse(Result.ok("")));
+    }
+    return new FakeProcess(host.name(), handler(command, false));
+  }
+
+  /** A command run as root: {@code nix-store --serve} or any other command. */
+  private RemoteProcess asRoot(FakeConnection connection, List<String> argv) {
+    if (argv.equals(ServeCommand.ARGV)) {
+      return new ServeSession(host, connection, true);
+    }
+    return new FakeProcess(host.name(), handler(Command.of(argv), true));
+  }
+
+  /**
+   * {@code sudo -S -k -p "" -- sh -c UNWRAP sh MARKER COMMAND...}: sudo reads the password line, the root
+   * shell reads up to the marker line, and the command gets what follows.
+   */
+  private RemoteProcess sudoWithPassword(FakeConnection connection, List<String> wrapped) {
+    if (wrapped.size() < 5 || !wrapped.subList(0, 2).equals(List.of("sh", "-c")) || !wrapped.get(3).equals("sh")) {
+      throw unknown(Command.of(wrapped));
+    }
+    String marker = wrapped.get(4);
+    List<String> inner = withoutRootPath(wrapped.subList(5, wrapped.size()));
+    Function<byte[], Result> command = inner.equals(ServeCommand.ARGV) ? null : handler(Command.of(inner), true);
+    if (command == null) {
+      throw new AssertionError("The fake Nix host " + host.name()
+          + " runs nix-store --serve through sudo -S only when it is the only sudo mode; use Sudo.withoutPassword()");
+    }
+    return new FakeProcess(host.name(), stdin -> {
+      int nl = indexOf(stdin, 0, (byte) '\n');
+      String given = nl < 0 ? "" : new String(stdin, 0, nl, StandardCharsets.UTF_8);
+      if (host.sudo().refuses()) {
+        return notInSudoers();
+      }
+      if (!host.sudo().accepts(given)) {
+        return Result.fail(1, "Sorry, try again.\nsudo: 1 incorrect password attempt\n");
+      }
+      int end = indexOf(stdin, nl + 1, (byte) '\n');
+      String line = end < 0 ? "" : new String(stdin, nl + 1, end - nl - 1, StandardCharsets.UTF_8);
+      if (!line.equals(marker)) {
+        return Result.fail(125, "");
+      }
+      return command.apply(Arrays.copyOfRange(stdin, end + 1, stdin.length));
+    });
+  }
+
+  /** Drops the {@code /usr/bin/env PATH=...} that privileged steps put in front of a command. */
+  private static List<String> withoutRootPath(List<String> argv) {
+    if (argv.size() > 2 && argv.get(0).equals("/usr/bin/env") && argv.get(1).startsWith("PATH=")) {
+      return argv.subList(2, argv.size());
+    }
+    return argv;
+  }
+
+  /** @return whether argv is sudo (by name or absolute path) followed by {@code options} */
+  private static boolean isSudo(List<String> argv, List<String> options) {
+    String program = argv.isEmpty() ? "" : argv.get(0);
+    return (program.equals("sudo") || program.endsWith("/sudo")) && argv.size() > options.size()
+        && argv.subList(1, 1 + options.size()).equals(options);
   }
 
   private Optional<Result> sudoRefusal(boolean password) {
@@ -167,7 +214,10 @@ final class HostCommands {
     if (script.contains("od -An -v -tx1")) {
       return in -> od(args.get(0));
     }
-    if (script.equals("command -v \"$1\"")) {
+    if (script.equals("PATH=$1; command -v sudo")) {
+      return in -> Result.ok("/usr/bin/sudo\n");
+    }
+    if (script.equals("command -v \"$1\"") || script.equals("PATH=$2; command -v \"$1\"")) {
       String p = args.get(0);
       return in -> List.of("nix", "nix-store", "nix-env").contains(p)
           ? Result.ok("/nix/var/nix/profiles/default/bin/" + p + "\n") : Result.fail(1, "");
@@ -275,12 +325,8 @@ final class HostCommands {
         + "\n(use nixdeploy-testing of the same version as nixdeploy-core)");
   }
 
-  private static boolean startsWith(List<String> argv, List<String> prefix) {
-    return argv.size() > prefix.size() && argv.subList(0, prefix.size()).equals(prefix);
-  }
-
-  private static int indexOf(byte[] bytes, byte b) {
-    for (int i = 0; i < bytes.length; i++) {
+  private static int indexOf(byte[] bytes, int from, byte b) {
+    for (int i = from; i < bytes.length; i++) {
       if (bytes[i] == b) {
         return i;
       }

@@ -61,9 +61,12 @@ class FakeNixHostTest {
     FakeNixHost guarded = FakeNixHost.builder("deploy@web-2").sudo(Sudo.withPassword("pw")).build();
     try (Transport t = guarded.connect()) {
       assertThat(t.run(Command.of("sudo", "-n", "true")).stderr()).contains("a password is required");
-      Command asRoot = Command.of("sudo", "-S", "-k", "-p", "", "--", "id", "-un");
-      assertThat(t.run(asRoot, "pw\n".getBytes(StandardCharsets.UTF_8)).stdout()).isEqualTo("root\n");
-      assertThat(t.run(asRoot, "wrong\n".getBytes(StandardCharsets.UTF_8)).exitCode()).isEqualTo(1);
+      // As nix-deploy sends it: the password line, then a marker line that a root shell reads up to.
+      Command asRoot = Command.of("/usr/bin/sudo", "-S", "-k", "-p", "", "--", "sh", "-c", "(unwrap)", "sh",
+          "marker-1", "id", "-un");
+      assertThat(t.run(asRoot, "pw\nmarker-1\n".getBytes(StandardCharsets.UTF_8)).stdout()).isEqualTo("root\n");
+      assertThat(t.run(asRoot, "wrong\nmarker-1\n".getBytes(StandardCharsets.UTF_8)).exitCode()).isEqualTo(1);
+      assertThat(t.run(asRoot, "pw\nno-marker\n".getBytes(StandardCharsets.UTF_8)).exitCode()).isEqualTo(125);
     }
     FakeNixHost refused = FakeNixHost.builder("deploy@web-3").sudo(Sudo.refused()).build();
     try (Transport t = refused.connect()) {

@@ -129,12 +129,19 @@ final class FakeServeServer {
       return done.getCount() > 0;
     }
 
+    /**
+     * Ends the input and waits (a bounded time) until the server has handled what it was sent, as a
+     * real {@code nix-store --serve} finishes importing before it exits: tests then see its final state.
+     */
     @Override
     public void close() {
       try {
         stdin.close();
+        done.await(30, TimeUnit.SECONDS);
       } catch (IOException e) {
         // ignore
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
