@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
 
 /** The options every deploying subcommand shares: how to reach the host, and how to sign. */
 final class ConnectionOptions {
+  private static final long MAX_TIMEOUT_SECONDS = Integer.MAX_VALUE / 1000;
+
   @Option(names = "--ssh-config", paramLabel = "FILE",
       description = "OpenSSH client configuration to read instead of ~/.ssh/config.")
   Path sshConfig;
@@ -65,8 +67,12 @@ final class ConnectionOptions {
     return password;
   }
 
-  /** Refuses, as invalid input, files named on the command line that do not exist. */
+  /** Refuses, as invalid input, files named on the command line that do not exist, and bad numbers. */
   void check() {
+    if (timeoutSeconds != null && (timeoutSeconds <= 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS)) {
+      throw new InvalidInputException("--timeout takes a number of seconds from 1 to " + MAX_TIMEOUT_SECONDS
+          + ", not " + timeoutSeconds);
+    }
     if (sshConfig != null && !Files.isRegularFile(sshConfig)) {
       throw new InvalidInputException("--ssh-config " + sshConfig + " does not exist (leave the flag out to"
           + " use ~/.ssh/config)");
@@ -95,10 +101,6 @@ final class ConnectionOptions {
       ssh.hostKeyPolicy(HostKeyPolicy.ACCEPT_NEW);
     }
     if (timeoutSeconds != null) {
-      if (timeoutSeconds <= 0 || timeoutSeconds > Integer.MAX_VALUE / 1000) {
-        throw new NixDeployException("--timeout takes a number of seconds from 1 to "
-            + Integer.MAX_VALUE / 1000 + ", not " + timeoutSeconds);
-      }
       ssh.progressTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
     }
     return ssh.build();

@@ -18,11 +18,11 @@ final class DeployOptions {
       description = "Print one JSON document on standard output, whatever happens (schema in docs/cli.md).")
   boolean json;
 
-  /** Refuses what a deployment to many hosts does not do yet. */
+  /** Refuses what a deployment to many hosts does not do: a diff printed before it deploys. */
   void checkForFleet() {
-    if (dryRun || diff) {
-      throw new InvalidInputException((dryRun ? "--dry-run" : "--diff") + " works on one host at a time:"
-          + " give one --to, without the options of a deployment to many hosts");
+    if (diff && !dryRun) {
+      throw new InvalidInputException("--diff to many hosts works with --dry-run: run it with --dry-run --diff"
+          + " first to see each host's diff, then without both to deploy");
     }
   }
 }

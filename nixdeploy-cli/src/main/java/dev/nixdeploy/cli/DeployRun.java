@@ -7,14 +7,17 @@ import dev.nixdeploy.Command;
 import dev.nixdeploy.CommandResult;
 import dev.nixdeploy.CopyPreview;
 import dev.nixdeploy.CopyResult;
-import dev.nixdeploy.Deployment;
+import dev.nixdeploy.Deployer;
 import dev.nixdeploy.DeploymentSession;
 import dev.nixdeploy.Direction;
+import dev.nixdeploy.FleetHostResult;
+import dev.nixdeploy.FleetResult;
 import dev.nixdeploy.KeyExchangeResult;
 import dev.nixdeploy.KeyPreview;
 import dev.nixdeploy.PathInfo;
 import dev.nixdeploy.ProfileUpdate;
 import dev.nixdeploy.StorePath;
+import dev.nixdeploy.Target;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -36,14 +40,23 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DeployRun {
   /** What a command does after the copy: set a profile, activate a system. */
   interface Step {
-    /** Fails (with {@link InvalidInputException}) before anything changes if the path does not fit. */
+    /**
+     * Fails (with {@link InvalidInputException}) before connecting if the path, in the local store, does
+     * not fit.
+     */
+    default void checkLocal(Direction direction, StorePath path) {}
+
+    /**
+     * Fails (with {@link InvalidInputException}) before anything changes if the path, on the sending side,
+     * does not fit.
+     */
     default void check(DeploymentSession session, StorePath path) {}
 
     /** @return the link on the receiving side whose path the deployed one replaces, for {@code --diff} */
     Optional<String> replaces();
 
-    /** @return what the step would change, for {@code --dry-run} */
-    List<String> plan(StorePath path, Optional<StorePath> current);
+    /** @return what the step would change on {@code host}, for {@code --dry-run} */
+    List<String> plan(String host, StorePath path, Optional<StorePath> current);
 
     /** Runs the step, recording what it did in {@code done}. */
     void run(DeploymentSession session, StorePath path, Done done);
@@ -55,6 +68,70 @@ final class DeployRun {
     Optional<CopyResult> copy = Optional.empty();
     Optional<ProfileUpdate> profile = Optional.empty();
     Optional<ActivationResult> activation = Optional.empty();
+  }
+
+  /** One host's run: what it did, what the command line adds to its element of the document, how it ended. */
+  private final class HostRun {
+    final Target target;
+    final Done done = new Done();
+    /** What the command line adds to the host's element of the --json document: diff, plan. */
+    final Map<String, Object> extras = new LinkedHashMap<>();
+    final long started = System.nanoTime();
+    @Nullable RuntimeException failure;
+
+    HostRun(Target target) {
+      this.target = target;
+    }
+
+    /** @return what goes to standard output without --json: the dry run's plan, or the store path */
+    String run(Deployer deployer, StorePath path, Step step, Output output) {
+      try (DeploymentSession session = direction.plan(deployer, target).open()) {
+        step.check(session, path);
+        Optional<PackageDiff> diff = Optional.empty();
+        Optional<StorePath> current = Optional.empty();
+        CopyPreview preview = null;
+        if (options.dryRun || options.diff) {
+          preview = session.previewCopy(List.of(path));
+          current = step.replaces().flatMap(link -> resolve(session, link));
+          Optional<Closure> before = current.map(c -> session.receiverClosure(List.of(c)));
+          if (options.diff) {
+            diff = Optional.of(PackageDiff.of(before, preview.closure()));
+            extras.put("diff", diff.get().json());
+          }
+        }
+        if (options.dryRun) {
+          Optional<KeyPreview> keys = connection.noSign ? Optional.empty() : Optional.of(session.previewKeys());
+          List<String> changes = step.plan(target.toString(), path, current);
+          extras.put("plan", planJson(preview, keys, changes));
+          return plan(preview, keys, changes, current, diff);
+        }
+        if (diff.isPresent()) {
+          output.info("[+] " + preview.host() + ": packages against "
+              + current.map(StorePath::path).orElse("nothing (no current system or profile there)") + ":");
+          diff.get().lines().forEach(output::info);
+        }
+        if (!connection.noSign) {
+          done.keys = Optional.of(session.ensureKeys());
+        }
+        done.copy = Optional.of(session.copy(List.of(path)));
+        step.run(session, path, done);
+        return path.path() + "\n";
+      } catch (RuntimeException e) {
+        if (e instanceof ActivationException a) {
+          done.activation = a.result();
+        }
+        failure = e;
+        throw e;
+      }
+    }
+
+    FleetHostResult result() {
+      return new FleetHostResult(target,
+          failure == null ? FleetHostResult.State.SUCCEEDED : FleetHostResult.State.FAILED, done.keys,
+          done.copy, done.profile, done.activation, Optional.empty(),
+          Optional.ofNullable(failure).map(e -> String.valueOf(e.getMessage())),
+          Duration.ofNanos(System.nanoTime() - started));
+    }
   }
 
   private final CommandSpec spec;
@@ -73,76 +150,67 @@ final class DeployRun {
   }
 
   /**
+   * Deploys to (or from) one host, or with {@code --dry-run} shows what that would do.
+   *
    * @param given the store path as given ({@code --path} or standard input), read once the flags are checked
    * @return the exit code
    */
   int run(Supplier<String> given, Step step) {
     Output output = Output.of(spec);
     connection.check();
+    HostRun host = new HostRun(direction.target());
     StorePath path = StorePathArgument.resolve(given.get(), direction.direction());
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("version", 1);
-    json.put("command", spec.name());
-    json.put("host", direction.host());
-    json.put("direction", direction.direction().name().toLowerCase(Locale.ROOT));
-    json.put("storePath", path.path());
-    json.put("dryRun", options.dryRun);
-    Done done = new Done();
+    step.checkLocal(direction.direction(), path);
     long started = System.nanoTime();
     try {
-      Deployment plan = direction.plan(connection.deployer(output.listener()));
-      try (DeploymentSession session = plan.open()) {
-        step.check(session, path);
-        Optional<PackageDiff> diff = Optional.empty();
-        Optional<StorePath> current = Optional.empty();
-        CopyPreview preview = null;
-        if (options.dryRun || options.diff) {
-          preview = session.previewCopy(List.of(path));
-          current = step.replaces().flatMap(link -> resolve(session, link));
-          Optional<Closure> before = current.map(c -> session.receiverClosure(List.of(c)));
-          if (options.diff) {
-            diff = Optional.of(PackageDiff.of(before, preview.closure()));
-            json.put("diff", diff.get().json());
-          }
-        }
-        if (options.dryRun) {
-          Optional<KeyPreview> keys = connection.noSign ? Optional.empty() : Optional.of(session.previewKeys());
-          List<String> changes = step.plan(path, current);
-          json.put("plan", planJson(preview, keys, changes));
-          finish(json, done, started, null);
-          if (options.json) {
-            print(Json.write(json));
-          } else {
-            printPlan(path, preview, keys, changes, current, diff);
-          }
-          return ExitCode.OK;
-        }
-        if (diff.isPresent()) {
-          output.info("[+] " + preview.host() + ": packages against "
-              + current.map(StorePath::path).orElse("nothing (no current system or profile there)") + ":");
-          diff.get().lines().forEach(output::info);
-        }
-        if (!connection.noSign) {
-          done.keys = Optional.of(session.ensureKeys());
-        }
-        done.copy = Optional.of(session.copy(List.of(path)));
-        step.run(session, path, done);
-      }
-      finish(json, done, started, null);
-      print(options.json ? Json.write(json) : path.path() + "\n");
+      String text = host.run(connection.deployer(output.listener()), path, step, output);
+      print(options.json ? report(path, List.of(host), started, ExitCode.OK) : text);
       return ExitCode.OK;
     } catch (RuntimeException e) {
-      if (e instanceof ActivationException a) {
-        done.activation = a.result();
-      }
       if (options.json) {
-        finish(json, done, started, e);
-        print(Json.write(json));
+        print(report(path, List.of(host), started, ExitCode.of(e)));
       }
       throw e;
     } finally {
       root.activationOutputShown = output.activationOutputShown();
     }
+  }
+
+  /**
+   * {@code --dry-run} to many hosts: each host's plan, one host after the other; a host that cannot be
+   * reached (or refuses) is reported and the others still get theirs.
+   *
+   * @param path the store path, checked by the caller
+   * @return 0 if every host's plan was worked out, else 1
+   */
+  int dryRun(Output output, List<Target> targets, StorePath path, Step step) {
+    step.checkLocal(direction.direction(), path);
+    Deployer deployer = connection.deployer(output.listener());
+    List<HostRun> hosts = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    long started = System.nanoTime();
+    for (Target target : targets) {
+      HostRun host = new HostRun(target);
+      hosts.add(host);
+      text.append(text.length() == 0 ? "" : "\n").append("[").append(target).append("]\n");
+      try {
+        text.append(host.run(deployer, path, step, output));
+      } catch (RuntimeException e) {
+        text.append("error: ").append(String.valueOf(e.getMessage()).lines().findFirst().orElse(""))
+            .append('\n');
+      }
+    }
+    int code = hosts.stream().allMatch(h -> h.failure == null) ? ExitCode.OK : ExitCode.FAILED;
+    print(options.json ? report(path, hosts, started, code) : text.toString());
+    return code;
+  }
+
+  /** @return the --json document: one host is a fleet of one, the same shape as many */
+  private String report(StorePath path, List<HostRun> hosts, long started, int exitCode) {
+    FleetResult result = new FleetResult(hosts.stream().map(HostRun::result).toList(), Optional.empty(), false,
+        Duration.ofNanos(System.nanoTime() - started));
+    return JsonReport.json(spec.name(), direction.direction(), path, options.dryRun, result, exitCode,
+        hosts.stream().map(h -> h.extras).toList());
   }
 
   private void print(String text) {
@@ -176,7 +244,7 @@ final class DeployRun {
     return StorePath.isValid(top) ? Optional.of(StorePath.parse(top)) : Optional.empty();
   }
 
-  private void printPlan(StorePath path, CopyPreview preview, Optional<KeyPreview> keys, List<String> changes,
+  private static String plan(CopyPreview preview, Optional<KeyPreview> keys, List<String> changes,
       Optional<StorePath> current, Optional<PackageDiff> diff) {
     StringBuilder b = new StringBuilder();
     b.append("dry run: nothing was changed\n");
@@ -194,7 +262,7 @@ final class DeployRun {
       b.append("diff against ").append(current.map(StorePath::path).orElse("nothing")).append(":\n");
       d.lines().forEach(l -> b.append(l).append('\n'));
     });
-    print(b.toString());
+    return b.toString();
   }
 
   private static Map<String, Object> planJson(CopyPreview preview, Optional<KeyPreview> keys,
@@ -202,7 +270,7 @@ final class DeployRun {
     Map<String, Object> plan = new LinkedHashMap<>();
     plan.put("keys", keys.map(k -> k.changes().stream().map(c -> {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("kind", kind(c.kind()));
+      m.put("kind", JsonReport.kind(c.kind()));
       m.put("host", c.host());
       m.put("key", c.key().map(Object::toString));
       return m;
@@ -222,67 +290,5 @@ final class DeployRun {
     plan.put("copy", copy);
     plan.put("changes", changes);
     return plan;
-  }
-
-  private static String kind(KeyExchangeResult.ChangeKind kind) {
-    return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
-  private static void finish(Map<String, Object> json, Done done, long started, RuntimeException failure) {
-    json.put("ok", failure == null);
-    json.put("exitCode", failure == null ? ExitCode.OK : ExitCode.of(failure));
-    json.put("error", failure == null ? null : String.valueOf(failure.getMessage()));
-    json.put("keys", done.keys.map(k -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("changes", k.changes().stream().map(c -> {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("kind", kind(c.kind()));
-        e.put("host", c.host());
-        e.put("key", c.key().toString());
-        return e;
-      }).toList());
-      m.put("notes", k.notes());
-      return m;
-    }));
-    json.put("copy", done.copy.map(c -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("pathsSent", c.pathsSent());
-      m.put("bytesSent", c.bytesSent());
-      m.put("alreadyPresent", c.alreadyPresent());
-      m.put("seconds", seconds(c.duration()));
-      m.put("sent", c.sent().stream().map(StorePath::path).toList());
-      return m;
-    }));
-    json.put("profile", done.profile.map(p -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("profile", p.profile());
-      m.put("path", p.path().path());
-      m.put("generationBefore", p.generationBefore().isPresent() ? p.generationBefore().getAsInt() : null);
-      m.put("generationAfter", p.generationAfter());
-      return m;
-    }));
-    json.put("activation", done.activation.map(DeployRun::activationJson));
-    json.put("seconds", seconds(Duration.ofNanos(System.nanoTime() - started)));
-  }
-
-  private static Map<String, Object> activationJson(ActivationResult a) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("action", a.mode().action());
-    m.put("outcome", a.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    m.put("exitCode", a.exitCode());
-    m.put("profile", a.profile());
-    m.put("generationBefore", a.generationBefore().isPresent() ? a.generationBefore().getAsInt() : null);
-    m.put("generationAfter", a.generationAfter().isPresent() ? a.generationAfter().getAsInt() : null);
-    m.put("rolledBack", a.rolledBack());
-    m.put("rollbackReason", a.rollback().map(ActivationResult.Rollback::reason));
-    m.put("confirmed", a.confirmed());
-    m.put("rebooted", a.rebooted());
-    m.put("seconds", seconds(a.duration()));
-    m.put("output", a.output());
-    return m;
-  }
-
-  private static double seconds(Duration d) {
-    return Math.round(d.toMillis() / 10.0) / 100.0;
   }
 }

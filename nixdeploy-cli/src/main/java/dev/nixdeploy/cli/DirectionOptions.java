@@ -3,7 +3,6 @@ package dev.nixdeploy.cli;
 import dev.nixdeploy.Deployer;
 import dev.nixdeploy.Deployment;
 import dev.nixdeploy.Direction;
-import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.Target;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,21 +43,36 @@ final class DirectionOptions {
 
   /**
    * @return the hosts to deploy to, in order
-   * @throws NixDeployException for {@code --from}, which takes one host, or a bad hosts file
+   * @throws InvalidInputException for {@code --from}, which takes one host, a malformed target or a bad
+   *     hosts file
    */
   List<Target> targets() {
     if (from != null) {
-      throw new NixDeployException("--from pulls from one host: the options of a deployment to many hosts"
-          + " (--parallel, --batch-size, --max-failures, --health-check, --health-url, --via-cache, --json)"
-          + " need --to or --hosts");
+      throw new InvalidInputException("--from pulls from one host: the options of a deployment to many hosts"
+          + " (--parallel, --batch-size, --max-failures, --health-check, --health-url, --health-timeout,"
+          + " --via-cache, --cache-upload) need --to or --hosts");
     }
     if (hostsFile != null) {
       return HostsFile.read(hostsFile);
     }
-    return to.stream().map(Target::parse).toList();
+    return to.stream().map(t -> parse("--to", t)).toList();
   }
 
-  Deployment plan(Deployer deployer) {
-    return from != null ? deployer.deployFrom(from) : deployer.deployTo(to.get(0));
+  /** @return the one host of a deployment to or from one host */
+  Target target() {
+    return from != null ? parse("--from", from) : parse("--to", to.get(0));
+  }
+
+  private static Target parse(String flag, String target) {
+    try {
+      return Target.parse(target);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(flag + ": " + e.getMessage());
+    }
+  }
+
+  /** @return the deployment to {@code target} (one of {@link #targets()}), or from it for {@code --from} */
+  Deployment plan(Deployer deployer, Target target) {
+    return from != null ? deployer.deployFrom(target) : deployer.deployTo(target);
   }
 }

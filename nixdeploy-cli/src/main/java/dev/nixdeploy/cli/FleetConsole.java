@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Shows a fleet deployment on standard error: on a terminal, one live line per host, redrawn in place;
@@ -25,6 +26,7 @@ final class FleetConsole implements FleetListener, DeployListener {
 
   private final PrintWriter err;
   private final boolean live;
+  private final boolean quiet;
   private final boolean verbose;
   private final int width;
   private final Map<String, Status> hosts = new LinkedHashMap<>();
@@ -34,32 +36,22 @@ final class FleetConsole implements FleetListener, DeployListener {
   /** What one host is doing, for its line. */
   private static final class Status {
     String text = "waiting";
-    int paths;
-    int pathsDone;
-    long bytes;
-    long bytesDone;
+    /** While the host's copy runs and its missing paths are known: the bar's numbers. */
+    ProgressBar.@Nullable Copy copy;
     boolean copying;
   }
 
-  FleetConsole(PrintWriter err, List<Target> targets, boolean live, boolean verbose) {
+  /**
+   * @param output how much to print ({@code -q}: only the summary of a failed deployment; {@code -v}: every
+   *     path) and where: live lines on a terminal, plain lines elsewhere
+   */
+  FleetConsole(PrintWriter err, List<Target> targets, Output output) {
     this.err = err;
-    this.live = live;
-    this.verbose = verbose;
-    this.width = columns();
+    this.quiet = output.quiet();
+    this.live = output.terminal() && !quiet;
+    this.verbose = output.level() == Output.Level.VERBOSE;
+    this.width = live ? ProgressBar.columns() : 120;
     targets.forEach(t -> hosts.put(t.toString(), new Status()));
-  }
-
-  /** @return true if standard error is probably a terminal that understands cursor movement */
-  static boolean isTerminal() {
-    return System.console() != null && !"dumb".equals(System.getenv("TERM"));
-  }
-
-  private static int columns() {
-    try {
-      return Math.max(40, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "120")));
-    } catch (NumberFormatException e) {
-      return 120;
-    }
   }
 
   @Override
@@ -79,24 +71,28 @@ final class FleetConsole implements FleetListener, DeployListener {
     Status s = status(host.toString());
     s.text = step.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     s.copying = step == Step.COPYING;
+    if (!s.copying) {
+      s.copy = null;
+    }
     changed(host.toString(), true);
   }
 
   @Override
   public synchronized void missingPathsFound(String host, int paths, long narBytes) {
-    Status s = status(host);
-    s.paths = paths;
-    s.bytes = narBytes;
+    status(host).copy = new ProgressBar.Copy(paths, narBytes, System.nanoTime());
     changed(host, false);
   }
 
   @Override
   public synchronized void pathCopied(String host, PathInfo path) {
-    Status s = status(host);
-    s.pathsDone++;
-    s.bytesDone += path.narSize();
+    ProgressBar.Copy copy = status(host).copy;
+    if (copy == null) {
+      return;
+    }
+    copy.pathsDone++;
+    copy.bytesDone += path.narSize();
     if (verbose && !live) {
-      plain("[+] %s: %d/%d %s", host, s.pathsDone, s.paths, path.path());
+      plain("[+] %s: %d/%d %s", host, copy.pathsDone, copy.pathsTotal, path.path());
     }
     changed(host, false);
   }
@@ -111,6 +107,7 @@ final class FleetConsole implements FleetListener, DeployListener {
   public synchronized void hostFinished(FleetHostResult result) {
     Status s = status(result.host().toString());
     s.copying = false;
+    s.copy = null;
     s.text = outcome(result);
     changed(result.host().toString(), true);
   }
@@ -119,18 +116,25 @@ final class FleetConsole implements FleetListener, DeployListener {
     return hosts.computeIfAbsent(host, h -> new Status());
   }
 
+  /** @return a copying host's bar (paths, bytes, rate, time left) on a terminal, else its step or outcome */
   private String line(String host, Status s) {
-    String text = s.text;
-    if (s.copying && s.paths > 0) {
-      text += String.format(Locale.ROOT, " %d/%d paths, %s of %s", s.pathsDone, s.paths,
-          ConsoleProgress.bytes(s.bytesDone), ConsoleProgress.bytes(s.bytes));
+    String full;
+    if (s.copying && s.copy != null && live) {
+      full = ProgressBar.bar(host, s.copy, System.nanoTime());
+    } else if (s.copying && s.copy != null) {
+      full = String.format(Locale.ROOT, "%s: copying %d/%d paths, %s of %s", host, s.copy.pathsDone,
+          s.copy.pathsTotal, ConsoleProgress.bytes(s.copy.bytesDone), ConsoleProgress.bytes(s.copy.bytesTotal));
+    } else {
+      full = host + ": " + s.text;
     }
-    String full = host + ": " + text;
     return full.length() > width - 1 ? full.substring(0, width - 2) + "…" : full;
   }
 
   /** A host's line changed: redraw (at most ten times a second unless it is a new step), or print it. */
   private void changed(String host, boolean important) {
+    if (quiet) {
+      return;
+    }
     if (!live) {
       if (important) {
         plain("[+] %s", line(host, status(host)));
@@ -155,6 +159,13 @@ final class FleetConsole implements FleetListener, DeployListener {
   }
 
   private void plain(String format, Object... args) {
+    if (quiet) {
+      return;
+    }
+    always(format, args);
+  }
+
+  private void always(String format, Object... args) {
     err.println(String.format(Locale.ROOT, format, args));
     err.flush();
   }
@@ -170,17 +181,25 @@ final class FleetConsole implements FleetListener, DeployListener {
     return b.toString();
   }
 
-  /** Prints the summary: every host's outcome, then the totals. */
+  /**
+   * Prints the summary: the totals, then every host's outcome; with {@code -q}, only when a host did not
+   * succeed, and only those hosts.
+   */
   synchronized void finish(FleetResult result) {
     if (live) {
       lastDraw = 0;
       changed("", true);
     }
     boolean ok = result.succeeded();
-    plain("%s %s", ok ? "[+]" : "[x]", result.summary());
-    for (FleetHostResult h : result.hosts()) {
-      plain("    %s %s: %s", h.succeeded() ? "+" : "x", h.host(), outcome(h));
+    if (quiet && ok) {
+      return;
     }
-    result.stopReason().ifPresent(reason -> plain("[x] stopped: %s", reason));
+    always("%s %s", ok ? "[+]" : "[x]", result.summary());
+    for (FleetHostResult h : result.hosts()) {
+      if (!quiet || !h.succeeded()) {
+        always("    %s %s: %s", h.succeeded() ? "+" : "x", h.host(), outcome(h));
+      }
+    }
+    result.stopReason().ifPresent(reason -> always("[x] stopped: %s", reason));
   }
 }

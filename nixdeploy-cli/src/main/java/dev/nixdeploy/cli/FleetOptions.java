@@ -3,6 +3,7 @@ package dev.nixdeploy.cli;
 import dev.nixdeploy.ActivationOptions;
 import dev.nixdeploy.BinaryCache;
 import dev.nixdeploy.Command;
+import dev.nixdeploy.Direction;
 import dev.nixdeploy.FleetDeployment;
 import dev.nixdeploy.FleetResult;
 import dev.nixdeploy.HealthCheck;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -66,19 +66,42 @@ final class FleetOptions {
   }
 
   /**
-   * Deploys {@code path} to every target with these options and prints progress, the summary and, with
-   * {@code --json}, the document.
+   * Refuses, as invalid input (exit code 2), values of these options that cannot work; called before the
+   * store path is read and any host is contacted.
+   */
+  void check() {
+    if (parallel < 1 || batchSize != null && batchSize < 1 || maxFailures != null && maxFailures < 1
+        || healthTimeoutSeconds < 1) {
+      throw new InvalidInputException("--parallel, --batch-size, --max-failures and --health-timeout take a"
+          + " number of at least 1");
+    }
+    if (healthCheck != null && healthUrl != null) {
+      throw new InvalidInputException("Give --health-check or --health-url, not both");
+    }
+    if (healthCheck != null && healthCheck.isBlank()) {
+      throw new InvalidInputException("--health-check is empty: give the command that tells a healthy host,"
+          + " such as 'systemctl is-active my-app'");
+    }
+    if (cacheUpload != null && viaCache == null) {
+      throw new InvalidInputException("--cache-upload says where to write the --via-cache cache: give"
+          + " --via-cache URL too");
+    }
+    healthCheck();
+    cache();
+  }
+
+  /**
+   * Deploys {@code path} to every target with these options (checked by {@link #check()} first) and
+   * prints progress, the summary and, with {@code --json}, the document.
    *
    * @param json whether to print the {@code --json} document
    * @param steps adds the command's own steps (profile) to the fleet deployment
    * @param activation how to activate, for {@code system}; null for {@code path}
    * @return 0 if every host succeeded, else 1
    */
-  int run(CommandSpec spec, boolean verbose, ConnectionOptions connection, boolean json, List<Target> targets,
+  int run(CommandSpec spec, Output output, ConnectionOptions connection, boolean json, List<Target> targets,
       StorePath path, UnaryOperator<FleetDeployment> steps, @Nullable ActivationOptions activation) {
-    check(spec);
-    PrintWriter err = spec.commandLine().getErr();
-    FleetConsole console = new FleetConsole(err, targets, FleetConsole.isTerminal(), verbose);
+    FleetConsole console = new FleetConsole(spec.commandLine().getErr(), targets, output);
     FleetDeployment fleet = connection.deployer(console).fleet(targets).copy(path).parallelism(parallel)
         .listener(console);
     if (!connection.noSign) {
@@ -94,9 +117,9 @@ final class FleetOptions {
     if (check != null) {
       fleet = fleet.healthCheck(check);
     }
-    if (viaCache != null) {
-      BinaryCache cache = BinaryCache.at(viaCache);
-      fleet = fleet.viaCache(cacheUpload != null ? cache.uploadTo(cacheUpload) : cache);
+    BinaryCache cache = cache();
+    if (cache != null) {
+      fleet = fleet.viaCache(cache);
     }
     FleetDeployment ready = steps.apply(fleet);
     try (Interrupts ctrlC = Interrupts.install()) {
@@ -104,26 +127,12 @@ final class FleetOptions {
       // Cancelled or not, the report goes out in full.
       Thread.interrupted();
       console.finish(result);
+      int code = result.succeeded() ? ExitCode.OK : ExitCode.FAILED;
       PrintWriter out = spec.commandLine().getOut();
-      out.println(json ? FleetReport.json(spec.name(), path, result) : path.path());
+      out.print(json ? JsonReport.json(spec.name(), Direction.TO, path, false, result, code, List.of())
+          : path.path() + "\n");
       out.flush();
-      return result.succeeded() ? 0 : 1;
-    }
-  }
-
-  private void check(CommandSpec spec) {
-    if (parallel < 1 || batchSize != null && batchSize < 1 || maxFailures != null && maxFailures < 1
-        || healthTimeoutSeconds < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--parallel, --batch-size, --max-failures"
-          + " and --health-timeout take a number of at least 1");
-    }
-    if (healthCheck != null && healthUrl != null) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "Give --health-check or --health-url, not both");
-    }
-    if (cacheUpload != null && viaCache == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--cache-upload says where to write the --via-cache cache: give --via-cache URL too");
+      return code;
     }
   }
 
@@ -132,8 +141,29 @@ final class FleetOptions {
     if (healthCheck != null) {
       check = HealthCheck.command(Command.of("sh", "-c", healthCheck));
     } else if (healthUrl != null) {
-      check = HealthCheck.http(healthUrl);
+      try {
+        check = HealthCheck.http(healthUrl);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("--health-url " + healthUrl + ": " + e.getMessage());
+      }
     }
     return check == null ? null : check.withDeadline(Duration.ofSeconds(healthTimeoutSeconds));
+  }
+
+  private @Nullable BinaryCache cache() {
+    if (viaCache == null) {
+      return null;
+    }
+    BinaryCache cache;
+    try {
+      cache = BinaryCache.at(viaCache);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("--via-cache " + viaCache + ": " + e.getMessage());
+    }
+    try {
+      return cacheUpload == null ? cache : cache.uploadTo(cacheUpload);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("--cache-upload " + cacheUpload + ": " + e.getMessage());
+    }
   }
 }

@@ -1,12 +1,12 @@
 package dev.nixdeploy.cli;
 
-import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.Target;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,20 +19,22 @@ final class HostsFile {
 
   /**
    * @return the targets, in the file's order
-   * @throws NixDeployException naming the file (and line) if it cannot be read, is too large, names no
-   *     host, or has a line that is not a target
+   * @throws InvalidInputException (exit code 2) naming the file (and line) if it cannot be read, is too
+   *     large, names no host, or has a line that is not a target
    */
   static List<Target> read(Path file) {
     String text;
     try {
       if (Files.size(file) > MAX_BYTES) {
-        throw new NixDeployException("--hosts " + file + " is larger than 1 MiB: is it the right file?");
+        throw new InvalidInputException("--hosts " + file + " is larger than 1 MiB: is it the right file?");
       }
       text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
     } catch (CharacterCodingException e) {
-      throw new NixDeployException("--hosts " + file + " is not UTF-8 text");
+      throw new InvalidInputException("--hosts " + file + " is not UTF-8 text");
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException("--hosts " + file + " does not exist");
     } catch (IOException e) {
-      throw new NixDeployException("Cannot read --hosts " + file + ": " + e.getMessage(), e);
+      throw new InvalidInputException("Cannot read --hosts " + file + ": " + e.getMessage());
     }
     return parse(file.toString(), text);
   }
@@ -50,11 +52,11 @@ final class HostsFile {
       try {
         targets.add(Target.parse(target));
       } catch (IllegalArgumentException e) {
-        throw new NixDeployException("--hosts " + name + ", line " + (i + 1) + ": " + e.getMessage());
+        throw new InvalidInputException("--hosts " + name + ", line " + (i + 1) + ": " + e.getMessage());
       }
     }
     if (targets.isEmpty()) {
-      throw new NixDeployException("--hosts " + name + " names no host: write one target"
+      throw new InvalidInputException("--hosts " + name + " names no host: write one target"
           + " ([user@]host[:port]) per line");
     }
     return targets;

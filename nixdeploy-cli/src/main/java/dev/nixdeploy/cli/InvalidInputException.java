@@ -7,4 +7,9 @@ final class InvalidInputException extends RuntimeException {
   InvalidInputException(String message) {
     super(message);
   }
+
+  /** @param cause what the library said, kept for the stack trace {@code -v} prints */
+  InvalidInputException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

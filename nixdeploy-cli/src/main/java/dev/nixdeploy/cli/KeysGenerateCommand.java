@@ -43,7 +43,12 @@ final class KeysGenerateCommand implements Callable<Integer> {
       throw new InvalidInputException("secret key file " + secretKey + " already exists; pass --force to"
           + " replace it (the key in it will be lost)");
     }
-    SigningKeyPair key = SigningKeyPair.generate(name);
+    SigningKeyPair key;
+    try {
+      key = SigningKeyPair.generate(name);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("--name: " + e.getMessage(), e);
+    }
     try {
       key.store(secretKey, publicKey);
       spec.commandLine().getOut().println(key.publicKey());

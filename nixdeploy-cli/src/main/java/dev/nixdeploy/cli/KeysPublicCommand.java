@@ -1,5 +1,6 @@
 package dev.nixdeploy.cli;
 
+import dev.nixdeploy.SigningKeyException;
 import dev.nixdeploy.SigningKeyPair;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,7 +29,13 @@ final class KeysPublicCommand implements Callable<Integer> {
       throw new InvalidInputException("--secret-key " + secretKey + " does not exist; create one with"
           + " nix-deploy keys generate or nix-store --generate-binary-cache-key");
     }
-    SigningKeyPair key = SigningKeyPair.load(secretKey);
+    SigningKeyPair key;
+    try {
+      key = SigningKeyPair.load(secretKey);
+    } catch (SigningKeyException e) {
+      // The file is the input: unreadable, readable by others, or not a key.
+      throw new InvalidInputException(e.getMessage(), e);
+    }
     try {
       spec.commandLine().getOut().println(key.publicKey());
       spec.commandLine().getOut().flush();

@@ -90,6 +90,11 @@ final class Output {
     return level;
   }
 
+  /** @return whether standard error is a terminal, where progress is drawn live */
+  boolean terminal() {
+    return terminal;
+  }
+
   boolean quiet() {
     return level == Level.QUIET;
   }

@@ -65,14 +65,19 @@ final class PathCommand implements Callable<Integer>, DeployRun.Step {
             + " directory without '..', such as /nix/var/nix/profiles");
       }
     }
+    fleet.check();
     if (direction.fleet() || fleet.given()) {
       // Targets are checked before the path is read: a bad host is reported first.
+      Output output = Output.of(spec);
       List<Target> targets = direction.targets();
       deploy.checkForFleet();
       connection.check();
       StorePath storePath = StorePathArgument.resolve(path != null ? path : StorePathArgument.firstLine(System.in),
           direction.direction());
-      return fleet.run(spec, root.verbose, connection, deploy.json, targets, storePath,
+      if (deploy.dryRun) {
+        return new DeployRun(spec, root, connection, direction, deploy).dryRun(output, targets, storePath, this);
+      }
+      return fleet.run(spec, output, connection, deploy.json, targets, storePath,
           f -> profileName == null ? f : f.profile(profileName, profilePath, runAs()), null);
     }
     return new DeployRun(spec, root, connection, direction, deploy)
@@ -102,7 +107,7 @@ final class PathCommand implements Callable<Integer>, DeployRun.Step {
   }
 
   @Override
-  public List<String> plan(StorePath storePath, Optional<StorePath> current) {
+  public List<String> plan(String host, StorePath storePath, Optional<StorePath> current) {
     if (profileName == null) {
       return List.of("profile: none (no --profileName)");
     }

@@ -22,7 +22,7 @@ final class ProgressBar extends ConsoleProgress {
   private static final int BAR_WIDTH = 24;
 
   /** One copy in progress. */
-  private static final class Copy {
+  static final class Copy {
     final int pathsTotal;
     final long bytesTotal;
     final long started;

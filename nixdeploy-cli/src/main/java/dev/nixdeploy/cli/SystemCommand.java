@@ -89,32 +89,53 @@ final class SystemCommand implements Callable<Integer>, DeployRun.Step {
       throw new InvalidInputException("--reboot cannot be used with --from: the system is activated on this"
           + " machine, which nix-deploy does not reboot");
     }
+    fleet.check();
     if (direction.fleet() || fleet.given()) {
       // Targets are checked before the path is read: a bad host is reported first.
+      Output output = Output.of(spec);
       List<Target> targets = direction.targets();
       deploy.checkForFleet();
       connection.check();
       StorePath system = StorePathArgument.resolve(path != null ? path : StorePathArgument.firstLine(System.in),
           direction.direction());
-      return fleet.run(spec, root.verbose, connection, deploy.json, targets, system, f -> f, options());
+      // As for one host: before any host is touched.
+      checkLocal(Direction.TO, system);
+      if (deploy.dryRun) {
+        return new DeployRun(spec, root, connection, direction, deploy).dryRun(output, targets, system, this);
+      }
+      return fleet.run(spec, output, connection, deploy.json, targets, system, f -> f, options());
     }
     return new DeployRun(spec, root, connection, direction, deploy)
         .run(() -> path != null ? path : StorePathArgument.firstLine(System.in), this);
   }
 
-  /** Before anything is copied: the path must be a NixOS system on the sending side. */
+  /** Before connecting, for {@code --to}: the path must be a NixOS system in the local store. */
+  @Override
+  public void checkLocal(Direction way, StorePath system) {
+    if (way == Direction.TO && !isLocalSystem(system)) {
+      throw notASystem(system);
+    }
+  }
+
+  /** Before anything is copied, for {@code --from}: the path must be a NixOS system on the host. */
   @Override
   public void check(DeploymentSession session, StorePath system) {
-    String program = system.path() + "/" + SWITCH;
-    boolean isSystem = direction.direction() == Direction.TO
-        ? Files.isRegularFile(Path.of(program)) && Files.isExecutable(Path.of(program))
-        : session.transport().run(dev.nixdeploy.Command.of("test", "-x", program)).succeeded();
-    if (!isSystem) {
-      throw new InvalidInputException("--path " + system + " is not a NixOS system: it has no " + SWITCH
-          + (direction.direction() == Direction.FROM ? " on " + direction.host() : "")
-          + ". Give a system's closure (config.system.build.toplevel, e.g. the result of nixos-rebuild"
-          + " build), or copy other paths with nix-deploy path. Nothing was copied.");
+    if (direction.direction() == Direction.FROM && !session.transport()
+        .run(dev.nixdeploy.Command.of("test", "-x", system.path() + "/" + SWITCH)).succeeded()) {
+      throw notASystem(system);
     }
+  }
+
+  private static boolean isLocalSystem(StorePath system) {
+    Path program = Path.of(system.path(), SWITCH);
+    return Files.isRegularFile(program) && Files.isExecutable(program);
+  }
+
+  private InvalidInputException notASystem(StorePath system) {
+    return new InvalidInputException("--path " + system + " is not a NixOS system: it has no " + SWITCH
+        + (direction.direction() == Direction.FROM ? " on " + direction.host() : "")
+        + ". Give a system's closure (config.system.build.toplevel, e.g. the result of nixos-rebuild"
+        + " build), or copy other paths with nix-deploy path. Nothing was copied.");
   }
 
   @Override
@@ -123,9 +144,9 @@ final class SystemCommand implements Callable<Integer>, DeployRun.Step {
   }
 
   @Override
-  public List<String> plan(StorePath system, Optional<StorePath> current) {
+  public List<String> plan(String host, StorePath system, Optional<StorePath> current) {
     ActivationOptions options = options();
-    String where = direction.direction() == Direction.TO ? direction.host() : "this machine";
+    String where = direction.direction() == Direction.TO ? host : "this machine";
     StringBuilder b = new StringBuilder("activation: would run switch-to-configuration ")
         .append(options.mode().action()).append(" on ").append(where).append(" (running now: ")
         .append(current.map(StorePath::path).orElse("unknown")).append(')');

@@ -57,10 +57,14 @@ class FleetCommandIT {
         app.path(), "--json");
 
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(1);
-    String json = cli.out().strip();
-    assertThat(json).startsWith("{\"version\":1,\"command\":\"path\"").contains("\"hosts\":[{\"host\":\""
-        + admin(0) + "\",\"ok\":true,\"state\":\"succeeded\",\"copy\":{\"paths\":[");
-    assertThat(json).contains("{\"host\":\"admin@127.0.0.1:1\",\"ok\":false,\"state\":\"failed\"")
+    assertThat(cli.out()).startsWith("{\n  \"version\": 1,\n  \"command\": \"path\",").endsWith("}\n");
+    String json = cli.out().replaceAll("\\s+", "");
+    assertThat(json).contains("\"direction\":\"to\",\"storePath\":\"" + app.path()
+        + "\",\"dryRun\":false,\"ok\":false,\"exitCode\":1,\"hosts\":[{\"host\":\"" + admin(0)
+        + "\",\"ok\":true,\"state\":\"succeeded\",\"keys\":{");
+    assertThat(json).contains("\"copy\":{\"paths\":[\"").contains("\"pathsCopied\":3,\"bytes\":")
+        .contains("{\"host\":\"admin@127.0.0.1:1\",\"ok\":false,\"state\":\"failed\",\"keys\":null,"
+            + "\"copy\":null,\"profile\":null,\"activation\":null,\"rolledBackTo\":null,\"error\":\"")
         .contains("\"totals\":{\"hosts\":3,\"succeeded\":2,\"failed\":1,");
     assertThat(cli.err()).contains("[x] 3 hosts: 2 succeeded, 1 failed")
         .contains("x admin@127.0.0.1:1: failed: ");
@@ -94,7 +98,59 @@ class FleetCommandIT {
 
     Cli cli = run("path", "--hosts", file.toString(), "--path", "/nix/store/00000000000000000000000000000000-x");
 
-    assertThat(cli.exitCode()).isEqualTo(1);
-    assertThat(cli.err()).contains("--hosts " + file + ", line 2");
+    assertThat(cli.exitCode()).as("invalid input").isEqualTo(2);
+    assertThat(cli.err()).startsWith("error: --hosts " + file + ", line 2: Invalid target \"not a host!\"");
+  }
+
+  @Test
+  void aPathThatIsNoSystemIsRefusedBeforeAnyHostIsTouched() {
+    StorePath app = SampleClosures.chain(seed("fleet-cli-nosystem")).app();
+
+    Cli cli = run("system", "--to", admin(0), "--to", admin(1), "--path", app.path(), "--switch");
+
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(2);
+    assertThat(cli.err()).startsWith("error: --path " + app + " is not a NixOS system").doesNotContain("[+]");
+    assertThat(hosts.host(0).isValid(app)).isFalse();
+    assertThat(hosts.host(1).isValid(app)).isFalse();
+  }
+
+  @Test
+  void quietPrintsNothingWhenEveryHostSucceeded() {
+    StorePath app = SampleClosures.chain(seed("fleet-cli-quiet")).app();
+
+    Cli cli = run("path", "-q", "--to", admin(0), "--to", admin(1), "--path", app.path());
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.err()).isEmpty();
+    assertThat(cli.out().strip()).isEqualTo(app.path());
+  }
+
+  @Test
+  void aDryRunShowsEachHostsPlanAndDiffAndChangesNothing() {
+    StorePath app = SampleClosures.chain(seed("fleet-cli-dry")).app();
+    String profile = "dry-" + UUID.randomUUID().toString().substring(0, 8);
+
+    Cli text = run("path", "--to", admin(0), "--to", admin(1), "--path", app.path(), "--profileName", profile,
+        "--dry-run", "--diff");
+
+    assertThat(text.exitCode()).as(text.err()).isZero();
+    for (int i = 0; i < 2; i++) {
+      assertThat(text.out()).contains("[" + admin(i) + "]\ndry run: nothing was changed\n")
+          .contains("copy: 3 of 3 paths to " + admin(i) + ", ")
+          .contains("diff against nothing:");
+    }
+    assertThat(text.out()).contains("profile: would point /nix/var/nix/profiles/" + profile);
+
+    Cli json = run("path", "--to", admin(0), "--to", "admin@127.0.0.1:1", "--path", app.path(), "--dry-run",
+        "--json");
+
+    assertThat(json.exitCode()).as(json.err()).isEqualTo(1);
+    String doc = json.out().replaceAll("\\s+", "");
+    assertThat(doc).contains("\"dryRun\":true,\"ok\":false,\"exitCode\":1,\"hosts\":[{\"host\":\"" + admin(0)
+        + "\",\"ok\":true,\"state\":\"succeeded\",\"keys\":null,\"copy\":null,")
+        .contains("\"plan\":{\"keys\":[").contains("\"closurePaths\":3,")
+        .contains("{\"host\":\"admin@127.0.0.1:1\",\"ok\":false,\"state\":\"failed\",");
+    assertThat(hosts.host(0).isValid(app)).isFalse();
+    assertThat(hosts.host(1).isValid(app)).isFalse();
   }
 }

@@ -129,9 +129,10 @@ class JarIT {
   }
 
   @Test
-  void copiesOverEd25519SshWithNothingButTheJar() throws Exception {
+  void copiesOverEd25519SshWithNothingButTheJar(@TempDir Path dir) {
     StorePath app = SampleClosures.chain("jar-it-" + UUID.randomUUID().toString().substring(0, 8)).app();
-    Path key = Files.createTempDirectory("jar-it").resolve("signing-key.sec");
+    // In the test's own directory: the generated key goes with it.
+    Path key = dir.resolve("signing-key.sec");
 
     ExecResult run = java("path", "--to", SandboxUsers.ADMIN + "@" + host.alias(), "--path", app.path(),
         "--ssh-config", hosts.sshConfig().toString(), "-i", hosts.identityFile().toString(),

@@ -74,7 +74,7 @@ class KeysCommandTest {
     Cli badName = run("keys", "generate", "--name", "my key", "--secret-key", dir.resolve("s").toString(),
         "--public-key", dir.resolve("p").toString());
     assertThat(badName.exitCode()).isEqualTo(2);
-    assertThat(badName.err()).startsWith("error: A key name must not contain white space or control"
+    assertThat(badName.err()).startsWith("error: --name: A key name must not contain white space or control"
         + " characters: \"my key\"" + System.lineSeparator());
     assertThat(dir.resolve("s")).doesNotExist();
 
@@ -93,18 +93,19 @@ class KeysCommandTest {
     Files.setPosixFilePermissions(sec, PosixFilePermissions.fromString("rw-r--r--"));
     String line = "error: Secret key file " + sec + " can be read or written by group or others (mode 0644);"
         + " restrict it with: chmod 600 " + sec + System.lineSeparator();
+    String hint = "hint: run 'nix-deploy keys public --help' for its flags" + System.lineSeparator();
 
     Cli quiet = run("keys", "public", "--secret-key", sec.toString());
-    assertThat(quiet.exitCode()).isEqualTo(1);
+    assertThat(quiet.exitCode()).isEqualTo(2);
     assertThat(quiet.out()).isEmpty();
-    assertThat(quiet.err()).isEqualTo(line);
+    assertThat(quiet.err()).isEqualTo(line + hint);
 
     for (String[] args : new String[][] {
         {"keys", "public", "-v", "--secret-key", sec.toString()},
         {"--verbose", "keys", "public", "--secret-key", sec.toString()}}) {
       Cli verbose = run(args);
-      assertThat(verbose.exitCode()).isEqualTo(1);
-      assertThat(verbose.err()).startsWith(line).contains("dev.nixdeploy.SigningKeyException", "\tat ");
+      assertThat(verbose.exitCode()).isEqualTo(2);
+      assertThat(verbose.err()).startsWith(line + hint).contains("dev.nixdeploy.SigningKeyException", "\tat ");
     }
   }
 

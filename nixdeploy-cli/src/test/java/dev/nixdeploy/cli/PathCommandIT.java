@@ -176,6 +176,10 @@ class PathCommandIT {
         .contains("\"dryRun\": true", "\"ok\": true", "\"exitCode\": 0", "\"closurePaths\": 3",
             "\"keys\": null", "\"path\": \"" + chain.app().path() + "\"")
         .endsWith("}\n");
+    // One host is a fleet of one: the plan is in its element of hosts, nothing was copied.
+    assertThat(json.out().replaceAll("\\s+", "")).contains("\"hosts\":[{\"host\":\"" + SandboxUsers.ROOT + "@"
+        + host.alias() + "\",\"ok\":true,\"state\":\"succeeded\",\"keys\":null,\"copy\":null,")
+        .contains("\"plan\":{\"keys\":null,\"copy\":{").contains("\"totals\":{\"hosts\":1,\"succeeded\":1,");
     assertThat(chain.closure()).noneMatch(host::isValid);
   }
 
@@ -192,10 +196,16 @@ class PathCommandIT {
         "--diff", "--json"));
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("\"ok\": true", "\"pathsSent\": 3", "\"generationAfter\": 2",
+    assertThat(run.out()).contains("\"ok\": true", "\"pathsCopied\": 3", "\"generationAfter\": 2",
         "\"profile\": \"/nix/var/nix/profiles/" + profile + "\"",
         "\"before\": \"" + before.app().path() + "\"", "\"name\": \"" + after.libA().name() + "\"",
         "\"pathsBefore\": 3");
+    // The same members for each host as a deployment to many hosts has.
+    assertThat(run.out().replaceAll("\\s+", "")).contains("\"hosts\":[{\"host\":\"" + root
+        + "\",\"ok\":true,\"state\":\"succeeded\",\"keys\":null,\"copy\":{\"paths\":[\"")
+        .contains("\"pathsCopied\":3,\"bytes\":").contains("\"alreadyPresent\":0,")
+        .contains("\"activation\":null,\"rolledBackTo\":null,\"error\":null,")
+        .contains("\"totals\":{\"hosts\":1,\"succeeded\":1,\"failed\":0,");
     assertThat(run.err()).contains("[A] " + after.app().name()).contains("[R] " + before.app().name())
         .contains("closure size: ");
     assertThat(after.closure()).allMatch(host::isValid);

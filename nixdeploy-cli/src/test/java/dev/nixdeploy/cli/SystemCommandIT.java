@@ -121,6 +121,9 @@ class SystemCommandIT {
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(4);
     assertThat(cli.out()).contains("\"ok\": false", "\"exitCode\": 4", "\"action\": \"switch\"",
         "\"outcome\": \"failed\"", "\"rolledBack\": true");
+    assertThat(cli.out().replaceAll("\\s+", "")).contains("\"ok\":false,\"exitCode\":4,\"hosts\":[{\"host\":\""
+        + SandboxUsers.ADMIN + "@" + host.alias() + "\",\"ok\":false,\"state\":\"failed\",")
+        .contains("\"copy\":{\"paths\":[").contains("\"totals\":{\"hosts\":1,\"succeeded\":0,\"failed\":1,");
   }
 
   @Test

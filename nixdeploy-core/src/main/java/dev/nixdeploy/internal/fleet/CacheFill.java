@@ -78,8 +78,8 @@ final class CacheFill {
     String text = file.toString();
     if (text.chars().anyMatch(c -> c <= ' ' || "?&#=%+".indexOf(c) >= 0)) {
       throw new NixDeployException("The signing key file " + text + " has a character (space, ?, &, #, =,"
-          + " % or +) that cannot go into a Nix store URL; move it (Deployer.Builder.signingKeyFile) to"
-          + " fill a binary cache with signed narinfos");
+          + " % or +) that cannot go into a Nix store URL; move it (--signing-key, or the deployer's signing"
+          + " key file) to fill a binary cache with signed narinfos");
     }
     return file;
   }

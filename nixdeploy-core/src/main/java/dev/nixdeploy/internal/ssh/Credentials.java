@@ -99,9 +99,10 @@ final class Credentials {
       if (pair.isEncrypted()) {
         if (passphrases.isEmpty()) {
           if (explicit) {
-            throw failure(target, attempted, "the identity file " + file + " is encrypted and no passphrase "
-                + "source is set; give one with SshSettings.Builder.passphraseSource, or load the key into "
-                + "ssh-agent");
+            // Said without API names: command-line users read this too.
+            throw failure(target, attempted, "the identity file " + file + " is encrypted and nix-deploy has"
+                + " no passphrase for it; load the key into ssh-agent first (ssh-add " + file + "), or, from"
+                + " the library, set a passphrase source in the SSH settings");
           }
           LOG.info("Skipping encrypted identity file {} for {}: no passphrase source", file, target.display());
           attempted.add(description + " (encrypted, no passphrase source, skipped)");

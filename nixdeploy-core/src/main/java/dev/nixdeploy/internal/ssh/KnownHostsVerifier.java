@@ -98,7 +98,7 @@ final class KnownHostsVerifier implements HostKeyRepository {
       Path file = target.knownHostsFile();
       boolean hashed = target.knownHosts().hashNewEntries() || KnownHosts.load(List.of(file)).anyHashed();
       append(file, KnownHosts.line(name, key, hashed, RANDOM));
-      LOG.warn("Added the {} host key {} of {} to {} (policy ACCEPT_NEW)", KnownHosts.blobType(key).orElse("?"),
+      LOG.warn("Added the {} host key {} of {} to {} (new host keys are accepted)", KnownHosts.blobType(key).orElse("?"),
           Fingerprints.sha256(key), target.display(), file);
       known = KnownHosts.load(target.knownHosts().all());
       return known.check(name, key);

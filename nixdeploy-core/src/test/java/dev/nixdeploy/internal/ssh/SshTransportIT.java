@@ -320,7 +320,8 @@ class SshTransportIT {
         .identityFile(ecdsaEncrypted).build();
     assertThatThrownBy(() -> SshTransports.connect(target(), s))
         .isInstanceOf(AuthenticationException.class)
-        .hasMessageContaining("encrypted").hasMessageContaining("passphraseSource");
+        .hasMessageContaining("encrypted").hasMessageContaining("ssh-add " + ecdsaEncrypted)
+        .hasMessageNotContaining("passphraseSource");
   }
 
   @Test
