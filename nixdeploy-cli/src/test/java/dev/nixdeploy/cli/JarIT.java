@@ -25,16 +25,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The packaged {@code nix-deploy.jar}, run as users run it: {@code java -jar}. */
-@SandboxTest
+@SandboxTest(hosts = 2)
 class JarIT {
   private static final Path JAR = Path.of("target", "nix-deploy.jar");
   private static SandboxHosts hosts;
   private static SandboxHost host;
 
   @BeforeAll
-  static void startHost() {
+  static void startHosts(SandboxHosts sandbox) {
     assertThat(JAR).as("built by the package phase").exists();
-    hosts = SandboxHosts.start(1);
+    hosts = sandbox;
     host = hosts.host(0);
   }
 
@@ -91,37 +91,78 @@ class JarIT {
   @Test
   void drawsALiveProgressBarOnATerminal(@TempDir Path dir) throws Exception {
     StorePath big = SampleClosures.ofSize("jar-bar-" + UUID.randomUUID().toString().substring(0, 8), 256);
+    Pattern bar = Pattern.compile("root@" + Pattern.quote(host.alias())
+        + " \\[[#.]{24}\\] 0/1 paths .+/256\\.0 MiB .+/s .+ left");
+
+    Terminal screen = onTerminal(dir, bar, "path", "--to", SandboxUsers.ROOT + "@" + host.alias(), "--path",
+        big.path(), "--noSign");
+
+    assertThat(screen.last()).as(screen.last()).contains("exit=0")
+        .contains("[+] root@" + host.alias() + ": sending 1 paths").contains("sent 1 paths");
+    assertThat(screen.seen()).as("a bar as wide as the terminal while copying; at the end:%n%s", screen.last())
+        .isTrue();
+    assertThat(bar.matcher(screen.last()).find()).as("the bar is erased once the copy is done").isFalse();
+    assertThat(host.isValid(big)).isTrue();
+  }
+
+  /**
+   * To many hosts on a real terminal, each host has one line, redrawn in place: a bar while it copies,
+   * its outcome at the end, then the summary.
+   */
+  @Test
+  void drawsOneLiveLinePerHostOfAFleetOnATerminal(@TempDir Path dir) throws Exception {
+    StorePath big = SampleClosures.ofSize("jar-fleet-" + UUID.randomUUID().toString().substring(0, 8), 256);
+    String first = SandboxUsers.ROOT + "@" + host.alias();
+    String second = SandboxUsers.ROOT + "@" + hosts.host(1).alias();
+    Pattern bar = Pattern.compile("(?m)^" + Pattern.quote(first)
+        + " \\[[#.]{24}\\] 0/1 paths .+/256\\.0 MiB .+/s .+ left$");
+
+    Terminal screen = onTerminal(dir, bar, "path", "--to", first, "--to", second, "--path", big.path(),
+        "--noSign");
+
+    assertThat(screen.last()).as(screen.last()).contains("exit=0")
+        .containsPattern("(?m)^" + Pattern.quote(first) + ": succeeded, 1 paths \\(256\\.0 MiB\\) copied$")
+        .containsPattern("(?m)^" + Pattern.quote(second) + ": succeeded, 1 paths \\(256\\.0 MiB\\) copied$")
+        .contains("[+] 2 hosts: 2 succeeded").doesNotContain("[+] " + first + ":");
+    assertThat(screen.seen()).as("a bar on the host's line while copying; at the end:%n%s", screen.last())
+        .isTrue();
+    assertThat(host.isValid(big)).isTrue();
+    assertThat(hosts.host(1).isValid(big)).isTrue();
+  }
+
+  /** What a terminal showed: whether a pattern was seen while the command ran, and the screen at the end. */
+  private record Terminal(boolean seen, String last) {}
+
+  /**
+   * Runs the packaged command in a tmux session 150 columns wide, reading its screen back every 20 ms
+   * until the command ended.
+   */
+  private static Terminal onTerminal(Path dir, Pattern watched, String... args) throws Exception {
     // The server's socket in the test's own directory: nothing stays behind in /tmp/tmux-UID.
     String socket = dir.resolve("tmux.sock").toString();
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> argv = List.of(javaBin, "-jar", JAR.toAbsolutePath().toString(), "path", "--to",
-        SandboxUsers.ROOT + "@" + host.alias(), "--path", big.path(), "--noSign", "--ssh-config",
-        hosts.sshConfig().toString(), "-i", hosts.identityFile().toString(), "--known-hosts",
-        hosts.knownHostsFile().toString());
+    List<String> argv = new ArrayList<>(List.of(javaBin, "-jar", JAR.toAbsolutePath().toString()));
+    argv.addAll(List.of(args));
+    argv.addAll(List.of("--ssh-config", hosts.sshConfig().toString(), "-i", hosts.identityFile().toString(),
+        "--known-hosts", hosts.knownHostsFile().toString()));
     Path script = dir.resolve("run.sh");
     Files.writeString(script, argv.stream().map(JarIT::quote).collect(Collectors.joining(" "))
         + " >/dev/null; echo \"exit=$?\"; sleep 600\n");
     LocalCommand.of("tmux", "-S", socket, "new-session", "-d", "-x", "150", "-y", "40", "sh", script.toString())
         .run().orThrow();
     try {
-      Pattern bar = Pattern.compile("root@" + Pattern.quote(host.alias())
-          + " \\[[#.]{24}\\] 0/1 paths .+/256\\.0 MiB .+/s .+ left");
-      boolean barSeen = false;
+      boolean seen = false;
       String screen = "";
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (!screen.contains("exit=") && System.nanoTime() < deadline) {
         screen = LocalCommand.of("tmux", "-S", socket, "capture-pane", "-p").run().orThrow().stdout();
-        barSeen |= bar.matcher(screen).find();
+        seen |= watched.matcher(screen).find();
         Thread.sleep(20);
       }
-      assertThat(screen).as(screen).contains("exit=0").contains("[+] root@" + host.alias() + ": sending 1 paths")
-          .contains("sent 1 paths");
-      assertThat(barSeen).as("a bar as wide as the terminal while copying; at the end:%n%s", screen).isTrue();
-      assertThat(bar.matcher(screen).find()).as("the bar is erased once the copy is done").isFalse();
+      return new Terminal(seen, screen);
     } finally {
       LocalCommand.of("tmux", "-S", socket, "kill-server").run();
     }
-    assertThat(host.isValid(big)).isTrue();
   }
 
   private static String quote(String arg) {
@@ -142,5 +183,41 @@ class JarIT {
     assertThat(run.stdout().strip()).isEqualTo(app.path());
     assertThat(run.stderr()).contains("sent 3 paths").doesNotContain("INFO").doesNotContain("\033");
     assertThat(host.isValid(app)).isTrue();
+  }
+
+  /** {@code -v} shows the commands run on the host (never the secret key); {@code -q} only errors. */
+  @Test
+  void verboseShowsTheRemoteCommandsAndQuietNothingButErrors(@TempDir Path dir) throws Exception {
+    StorePath app = SampleClosures.chain("jar-v-" + UUID.randomUUID().toString().substring(0, 8)).app();
+    Path key = dir.resolve("signing-key.sec");
+    List<String> connection = List.of("--ssh-config", hosts.sshConfig().toString(), "-i",
+        hosts.identityFile().toString(), "--known-hosts", hosts.knownHostsFile().toString());
+
+    List<String> verbose = new ArrayList<>(List.of("-v", "path", "--to", SandboxUsers.ADMIN + "@" + host.alias(),
+        "--path", app.path(), "--signing-key", key.toString()));
+    verbose.addAll(connection);
+    ExecResult run = java(verbose.toArray(String[]::new));
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stderr()).contains("Started on " + SandboxUsers.ADMIN + "@" + host.alias() + ": ")
+        .contains("nix-store --serve").contains("[+] " + SandboxUsers.ADMIN + "@" + host.alias() + ": 1/3 ");
+    String secret = Files.readString(key).strip();
+    assertThat(run.stderr()).doesNotContain(secret.substring(secret.indexOf(':') + 1));
+
+    StorePath other = SampleClosures.chain("jar-q-" + UUID.randomUUID().toString().substring(0, 8)).app();
+    List<String> quiet = new ArrayList<>(List.of("path", "-q", "--to", SandboxUsers.ROOT + "@" + host.alias(),
+        "--path", other.path(), "--noSign"));
+    quiet.addAll(connection);
+    ExecResult quietRun = java(quiet.toArray(String[]::new));
+    assertThat(quietRun.exitCode()).as(quietRun.stderr()).isZero();
+    assertThat(quietRun.stderr()).isEmpty();
+    assertThat(quietRun.stdout().strip()).isEqualTo(other.path());
+
+    List<String> failing = new ArrayList<>(List.of("path", "-q", "--to", "root@127.0.0.1:1", "--path",
+        other.path(), "--noSign"));
+    failing.addAll(connection);
+    ExecResult failed = java(failing.toArray(String[]::new));
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.stderr().lines()).hasSize(1).allMatch(l -> l.startsWith("error: Cannot connect to "));
   }
 }
