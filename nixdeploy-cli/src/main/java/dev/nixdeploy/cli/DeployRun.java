@@ -33,9 +33,10 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Runs a deploying command over one SSH session, as {@code Deployment.deploy()} would (keys, copy, then
- * the command's own step), with what the command line adds around it: the checks before anything is
- * copied, {@code --dry-run}, {@code --diff} and the {@code --json} document.
+ * Runs a deploying command over one SSH session per host, as {@code Deployment.deploy()} would (keys, copy,
+ * then the command's own step), with what the command line adds around it: the checks before anything is
+ * copied, {@code --dry-run} (to one host or, host after host, to many), {@code --diff} and the
+ * {@code --json} document. A deployment to many hosts that changes them runs in {@link FleetOptions}.
  */
 final class DeployRun {
   /** What a command does after the copy: set a profile, activate a system. */
@@ -180,11 +181,10 @@ final class DeployRun {
    * {@code --dry-run} to many hosts: each host's plan, one host after the other; a host that cannot be
    * reached (or refuses) is reported and the others still get theirs.
    *
-   * @param path the store path, checked by the caller
+   * @param path the store path, checked by the caller (with {@link Step#checkLocal} too)
    * @return 0 if every host's plan was worked out, else 1
    */
   int dryRun(Output output, List<Target> targets, StorePath path, Step step) {
-    step.checkLocal(direction.direction(), path);
     Deployer deployer = connection.deployer(output.listener());
     List<HostRun> hosts = new ArrayList<>();
     StringBuilder text = new StringBuilder();

@@ -27,11 +27,6 @@ final class DirectionOptions {
       description = "Deploy from this host into the local store.")
   String from;
 
-  /** @return the host as given, the first one of several */
-  String host() {
-    return from != null ? from : to != null ? to.get(0) : "(hosts in " + hostsFile + ")";
-  }
-
   Direction direction() {
     return from != null ? Direction.FROM : Direction.TO;
   }

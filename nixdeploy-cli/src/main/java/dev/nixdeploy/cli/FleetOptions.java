@@ -70,11 +70,10 @@ final class FleetOptions {
    * store path is read and any host is contacted.
    */
   void check() {
-    if (parallel < 1 || batchSize != null && batchSize < 1 || maxFailures != null && maxFailures < 1
-        || healthTimeoutSeconds < 1) {
-      throw new InvalidInputException("--parallel, --batch-size, --max-failures and --health-timeout take a"
-          + " number of at least 1");
-    }
+    atLeastOne("--parallel", parallel);
+    atLeastOne("--batch-size", batchSize);
+    atLeastOne("--max-failures", maxFailures);
+    atLeastOne("--health-timeout", healthTimeoutSeconds);
     if (healthCheck != null && healthUrl != null) {
       throw new InvalidInputException("Give --health-check or --health-url, not both");
     }
@@ -133,6 +132,12 @@ final class FleetOptions {
           : path.path() + "\n");
       out.flush();
       return code;
+    }
+  }
+
+  private static void atLeastOne(String flag, @Nullable Number value) {
+    if (value != null && value.longValue() < 1) {
+      throw new InvalidInputException(flag + " takes a number of at least 1, not " + value);
     }
   }
 

@@ -133,7 +133,7 @@ final class SystemCommand implements Callable<Integer>, DeployRun.Step {
 
   private InvalidInputException notASystem(StorePath system) {
     return new InvalidInputException("--path " + system + " is not a NixOS system: it has no " + SWITCH
-        + (direction.direction() == Direction.FROM ? " on " + direction.host() : "")
+        + (direction.direction() == Direction.FROM ? " on " + direction.from : "")
         + ". Give a system's closure (config.system.build.toplevel, e.g. the result of nixos-rebuild"
         + " build), or copy other paths with nix-deploy path. Nothing was copied.");
   }
