@@ -218,7 +218,7 @@ public final class CopyBenchmark {
   }
 
   /** Other work on the machine skews the times: say how busy it was. */
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return fields[0] + " " + fields[1] + " " + fields[2];
@@ -227,13 +227,13 @@ public final class CopyBenchmark {
     }
   }
 
-  private static Duration median(List<Duration> times) {
+  static Duration median(List<Duration> times) {
     List<Duration> sorted = times.stream().sorted().toList();
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : sorted.get(n / 2 - 1).plus(sorted.get(n / 2)).dividedBy(2);
   }
 
-  private static String seconds(Duration d) {
+  static String seconds(Duration d) {
     return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e9);
   }
 
