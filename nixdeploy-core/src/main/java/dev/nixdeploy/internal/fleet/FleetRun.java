@@ -25,6 +25,7 @@ import dev.nixdeploy.internal.trust.KeyExchange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -297,22 +298,23 @@ final class FleetRun {
 
   /**
    * Returns a host of a failed batch to what it ran before: an activation is undone by the activation's
-   * own rollback (what was running re-activated, profile and boot entry as they were); a profile alone
-   * is pointed back at what it pointed to.
+   * own rollback (what was running re-activated, profile and boot entry as they were); a profile of the
+   * plan is pointed back at what it pointed to.
    */
   private void rollBack(HostWork w, String why) {
     String reason = w.error != null ? w.error : "rolled back with its batch: the health check failed on "
         + why;
+    ProfileRequest profile = plan.profileRequest();
+    if (activation == null && (profile == null || w.previous == null)) {
+      w.end(State.FAILED, reason + "; the profile pointed nowhere before, so the host keeps the new one");
+      return;
+    }
+    step(w, Step.ROLLING_BACK);
     if (activation != null) {
-      if (w.activator == null) {
-        w.end(State.FAILED, reason + "; it was not activated, so there is nothing to roll back");
-        return;
-      }
-      step(w, Step.ROLLING_BACK);
       try {
-        Rollback r = w.activator.rollBack(reason);
+        Rollback r = Objects.requireNonNull(w.activator, "activator").rollBack(reason);
         if (!r.succeeded()) {
-          w.end(State.FAILED, reason + "; rolling back " + r.system().map(s -> "to " + s).orElse("")
+          w.end(State.FAILED, reason + "; rolling back" + r.system().map(s -> " to " + s).orElse("")
               + " failed (exit code " + r.exitCode() + "): the host needs attention");
           return;
         }
@@ -321,14 +323,9 @@ final class FleetRun {
         w.end(State.FAILED, reason + "; rolling back failed too: " + HostWork.message(e));
         return;
       }
-    } else {
-      ProfileRequest profile = plan.profileRequest();
-      StorePath previous = w.previous;
-      if (profile == null || previous == null) {
-        w.end(State.FAILED, reason + "; the profile pointed nowhere before, so the host keeps the new one");
-        return;
-      }
-      step(w, Step.ROLLING_BACK);
+    }
+    StorePath previous = w.previous;
+    if (profile != null && previous != null) {
       try {
         w.session.setProfile(previous, profile.name(), profile.directory(), profile.runAs());
       } catch (RuntimeException e) {
@@ -336,7 +333,9 @@ final class FleetRun {
             + HostWork.message(e));
         return;
       }
-      w.rolledBackTo = previous;
+      if (activation == null) {
+        w.rolledBackTo = previous;
+      }
     }
     w.end(State.ROLLED_BACK, reason);
   }

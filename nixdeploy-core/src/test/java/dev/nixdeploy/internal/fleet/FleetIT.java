@@ -159,6 +159,25 @@ class FleetIT {
     assertThat(hosts.hosts()).allSatisfy(h -> assertThat(h.isValid(wide) && h.isValid(big)).isTrue());
   }
 
+  @Test
+  void aJvmWith64MegabytesOfHeapStreamsA150MegabytePathToEightHosts() throws Exception {
+    StorePath big = SampleClosures.ofSize(seed("fleet-heap"), 150);
+    List<String> args = new ArrayList<>(List.of(hosts.sshConfig().toString(), hosts.identityFile().toString(),
+        hosts.knownHostsFile().toString(), big.path()));
+    hosts.hosts().forEach(h -> args.add(h.destination(SandboxUsers.ROOT)));
+
+    dev.nixdeploy.internal.serve.SmallHeapJvm.Result run = dev.nixdeploy.internal.serve.SmallHeapJvm.run("64m",
+        FleetMain.class, args.toArray(String[]::new));
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("succeeded 8 ");
+    assertThat(hosts.hosts()).allSatisfy(h -> {
+      assertThat(h.exec("nix-store", "--verify-path", big.path()).exitCode()).isZero();
+      h.exec("nix-store", "--delete", big.path()).orThrow();
+    });
+    dev.nixdeploy.sandbox.LocalCommand.of("nix-store", "--delete", big.path()).run().orThrow();
+  }
+
   /** The local store through a transport that counts what every local nix-store --serve sends. */
   private static final class LocalServeBytes implements dev.nixdeploy.LocalTransports {
     private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
