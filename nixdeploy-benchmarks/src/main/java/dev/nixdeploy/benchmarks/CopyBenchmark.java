@@ -163,6 +163,11 @@ public final class CopyBenchmark {
 
   /** Deletes the closure of {@code root} from the host's store, so that the next copy sends all of it. */
   private void removeFromHost(StorePath root) {
+    removeClosure(host, root);
+  }
+
+  /** Deletes the closure of {@code root} from {@code host}'s store, if it holds it. */
+  static void removeClosure(SandboxHost host, StorePath root) {
     if (!host.isValid(root)) {
       return;
     }

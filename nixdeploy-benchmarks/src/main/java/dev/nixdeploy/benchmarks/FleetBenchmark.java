@@ -41,11 +41,11 @@ public final class FleetBenchmark {
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(30);
 
   private final SandboxHosts hosts;
-  private final CacheServer cache;
+  private final List<CacheServer> caches;
 
-  private FleetBenchmark(SandboxHosts hosts, CacheServer cache) {
+  private FleetBenchmark(SandboxHosts hosts, List<CacheServer> caches) {
     this.hosts = hosts;
-    this.cache = cache;
+    this.caches = caches;
   }
 
   public static void main(String[] args) throws IOException {
@@ -60,18 +60,24 @@ public final class FleetBenchmark {
     StorePath warmUp = SampleClosures.wide(seed + "-warm-up", 100);
     Path dir = Files.createTempDirectory("nixdeploy-fleet-bench");
 
-    try (SandboxHosts hosts = SandboxHosts.start(hostCount); CacheServer server = CacheServer.start(dir)) {
-      FleetBenchmark bench = new FleetBenchmark(hosts, server);
+    // One server per compression: hosts remember narinfos per cache URL, and the NAR file names differ.
+    try (SandboxHosts hosts = SandboxHosts.start(hostCount);
+        CacheServer server = CacheServer.start(Files.createDirectories(dir.resolve("xz")));
+        CacheServer zstdServer = CacheServer.start(Files.createDirectories(dir.resolve("zstd")))) {
+      FleetBenchmark bench = new FleetBenchmark(hosts, List.of(server, zstdServer));
       Path key = dir.resolve("signing-key.sec");
       SigningKeyPair.generate("nixdeploy-fleet-bench-" + seed).store(key, dir.resolve("signing-key.pub"));
       Deployer signed = Deployer.builder().ssh(hosts.sshSettings()).signingKeyFile(key).build();
       Deployer unsigned = signed.newBuilder().noSign().build();
       BinaryCache binaryCache = BinaryCache.at(server.url()).uploadTo(server.storeUrl());
-      // Once, as a user who may become root: every host trusts the key and the cache (not measured).
-      FleetResult trusted = signed.fleet(bench.targets(SandboxUsers.ADMIN)).ensureKeys().viaCache(binaryCache)
-          .deploy();
-      if (!trusted.succeeded()) {
-        throw new NixDeployException("could not set up the hosts: " + trusted.summary());
+      BinaryCache zstdCache = BinaryCache.at(zstdServer.url())
+          .uploadTo(zstdServer.storeUrl() + "?compression=zstd");
+      // Once, as a user who may become root: every host trusts the key and the caches (not measured).
+      for (BinaryCache c : List.of(binaryCache, zstdCache)) {
+        FleetResult trusted = signed.fleet(bench.targets(SandboxUsers.ADMIN)).ensureKeys().viaCache(c).deploy();
+        if (!trusted.succeeded()) {
+          throw new NixDeployException("could not set up the hosts: " + trusted.summary());
+        }
       }
 
       List<Way> ways = List.of(
@@ -80,7 +86,7 @@ public final class FleetBenchmark {
           bench.fleet("nix-deploy fleet (deploy, signed)", signed, SandboxUsers.DEPLOY, null),
           bench.fleet("nix-deploy fleet via cache, xz (deploy, signed)", signed, SandboxUsers.DEPLOY, binaryCache),
           bench.fleet("nix-deploy fleet via cache, zstd (deploy, signed)", signed, SandboxUsers.DEPLOY,
-              binaryCache.uploadTo(server.storeUrl() + "?compression=zstd")));
+              zstdCache));
 
       System.out.println("Warming up the JVM");
       for (Way way : ways.subList(1, ways.size())) {
@@ -139,23 +145,17 @@ public final class FleetBenchmark {
     });
   }
 
-  /** Deletes the closure of {@code root} from every host and empties the cache. */
+  /** Deletes the closure of {@code root} from every host and empties the caches. */
   private void reset(StorePath root) {
-    for (SandboxHost h : hosts.hosts()) {
-      if (!h.isValid(root)) {
-        continue;
+    hosts.hosts().forEach(h -> CopyBenchmark.removeClosure(h, root));
+    for (CacheServer cache : caches) {
+      try (Stream<Path> files = Files.list(cache.root())) {
+        for (Path p : files.toList()) {
+          deleteTree(p);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      ExecResult closure = h.exec("nix-store", "--query", "--requisites", root.path()).orThrow();
-      List<String> argv = new ArrayList<>(List.of("nix-store", "--delete"));
-      closure.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(argv::add);
-      h.exec(argv.toArray(String[]::new)).orThrow();
-    }
-    try (Stream<Path> files = Files.list(cache.root())) {
-      for (Path p : files.toList()) {
-        deleteTree(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
