@@ -225,16 +225,16 @@ take_locks() {
 # The rollback of a successful activation, asked for later: only once, only if the activation ended well
 # and its watchdog (if any) was confirmed, and only while no other activation runs.
 rollback_later() {
-  if [ -e "$dir/.rollback-taken" ]; then
-    publish rollback "error=this activation was already rolled back"
-    return 1
-  fi
-  : >"$dir/.rollback-taken"
   if ! take_locks; then
     say "not rolling back: $lock_error"
     publish rollback "error=$lock_error"
     return 1
   fi
+  # Under the lock: a second request finds the mark and leaves the first one's result alone.
+  if [ -e "$dir/.rollback-taken" ]; then
+    return 1
+  fi
+  : >"$dir/.rollback-taken"
   verdict=''
   [ -e "$dir/.verdict" ] && read -r verdict _ <"$dir/.verdict"
   if [ "$verdict" != ok ] || [ "$switched" != 1 ]; then
