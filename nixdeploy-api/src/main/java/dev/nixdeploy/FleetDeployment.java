@@ -27,15 +27,19 @@ import java.util.List;
  *       starts.
  *   <li><b>Waves.</b> Within a batch, at most {@link #parallelism(int)} hosts are worked on at once.
  *       Each NAR is read from the local store once per wave and streamed to every host of the wave that
- *       lacks it, signed once; memory stays flat whatever the fleet and closure size (a few chunks per
- *       host are buffered).
+ *       lacks it, signed once (with the defaults, a fleet of up to {@value #DEFAULT_PARALLELISM} hosts
+ *       without batches is one wave); memory stays flat whatever the fleet and closure size (a few chunks
+ *       per host are buffered).
  *   <li><b>Failures.</b> A host that fails does not stop the others. With {@link #maxFailures(int)},
  *       once that many hosts failed no further host is started ({@code SKIPPED}); hosts already being
  *       worked on finish.
  *   <li><b>Health checks.</b> After a batch, the {@link #healthCheck(HealthCheck)} must pass on every
  *       host of it that succeeded, retried until its deadline. If it fails on any, every deployed host of
- *       that batch re-activates the system that ran before ({@code ROLLED_BACK}), and no later batch
- *       starts: their hosts are left untouched ({@code SKIPPED}).
+ *       that batch goes back to what was running ({@code ROLLED_BACK}) with the rollback a failed
+ *       activation gets: the system that ran before the activation ({@code /run/current-system}) is
+ *       re-activated, and the profile and boot entry return to what they were (a profile-only deploy
+ *       points the profile back). No later batch starts: their hosts are left untouched
+ *       ({@code SKIPPED}).
  *   <li><b>Cancellation.</b> Interrupting the thread that runs the deployment (e.g. on Ctrl-C) starts no
  *       further host and no further step that changes a host, aborts copies in progress (what a host
  *       confirmed stays registered), lets running activations finish or roll back, then returns the

@@ -163,6 +163,11 @@ public final class CopyBenchmark {
 
   /** Deletes the closure of {@code root} from the host's store, so that the next copy sends all of it. */
   private void removeFromHost(StorePath root) {
+    removeClosure(host, root);
+  }
+
+  /** Deletes the closure of {@code root} from {@code host}'s store, if it holds it. */
+  static void removeClosure(SandboxHost host, StorePath root) {
     if (!host.isValid(root)) {
       return;
     }
@@ -218,7 +223,7 @@ public final class CopyBenchmark {
   }
 
   /** Other work on the machine skews the times: say how busy it was. */
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return fields[0] + " " + fields[1] + " " + fields[2];
@@ -227,13 +232,13 @@ public final class CopyBenchmark {
     }
   }
 
-  private static Duration median(List<Duration> times) {
+  static Duration median(List<Duration> times) {
     List<Duration> sorted = times.stream().sorted().toList();
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : sorted.get(n / 2 - 1).plus(sorted.get(n / 2)).dividedBy(2);
   }
 
-  private static String seconds(Duration d) {
+  static String seconds(Duration d) {
     return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e9);
   }
 

@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * System.out.println(r.summary());
  * }</pre>
  *
+ * <p>After a successful activation, {@link #rollBack(String)} returns the host to what ran before it,
+ * with the same rollback a failed activation gets (a fleet whose health check fails does this).
+ *
  * <p>Not thread-safe: one activation at a time per activator (the host allows one at a time anyway).
  */
 public final class Activator {
@@ -75,6 +78,10 @@ public final class Activator {
   private final @Nullable SudoPasswordSource sudoPasswords;
   private final DeployListener listener;
   private final Duration reconnectWindow;
+  /** The last activation's run directory and output, for a later {@link #rollBack(String)}. */
+  private @Nullable LastRun last;
+
+  private record LastRun(String id, StorePath system, OutputLines output) {}
 
   private Activator(Transport transport, Supplier<Transport> reconnect,
       @Nullable SudoPasswordSource sudoPasswords, DeployListener listener, Duration reconnectWindow) {
@@ -126,6 +133,60 @@ public final class Activator {
     return new Run(system, options).run();
   }
 
+  /**
+   * Returns the host to what ran before the last activation of this activator, which succeeded: the
+   * rollback a failed activation gets, run as root detached from the connection ({@code /run/current-system}
+   * as it was re-activated, the profile returned to its generation before and the boot entry restored).
+   * Once per activation.
+   *
+   * @param reason why, for the result
+   * @return the rollback; {@link Rollback#succeeded()} says whether re-activating the old system worked
+   * @throws IllegalStateException if this activator has activated nothing (since its last rollback)
+   * @throws ActivationException if the host refuses: the activation did not succeed, was rolled back
+   *     already, or another activation runs there
+   * @throws NixDeployException if the host cannot be reached
+   */
+  public Rollback rollBack(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    LastRun run = last;
+    if (run == null) {
+      throw new IllegalStateException("Nothing to roll back: this activator has not activated a system");
+    }
+    last = null;
+    String host = transport.host();
+    String dir = RUN_BASE + "/" + run.id();
+    RootAccess root = RootAccess.detect(transport, sudoPasswords);
+    try {
+      CommandResult started = root.run(Command.of("sh", "-c", Scripts.ROLLBACK, "sh", run.id()));
+      if (!started.succeeded()) {
+        throw new ActivationException(host, "Could not start rolling back " + run.system() + " on " + host
+            + " (exit code " + started.exitCode() + "): " + started.stderr().strip() + ". Nothing was changed.",
+            null);
+      }
+    } finally {
+      root.forget();
+    }
+    KeyValues outcome;
+    try (HostLink link = new HostLink(transport, reconnect, reconnectWindow)) {
+      link.follow(dir, "rollback", run.output());
+      outcome = KeyValues.parse(Objects.requireNonNull(link.readIfExists(dir + "/rollback"), "rollback"));
+    } catch (HostKeyException e) {
+      throw e;
+    } catch (NixDeployException e) {
+      throw new ActivationException(host, "Lost " + host + " while rolling back " + run.system() + ": "
+          + e.getMessage() + ". The rollback goes on there; its output is in " + dir + "/log.", null, e);
+    }
+    Optional<String> refused = outcome.get("error");
+    if (refused.isPresent()) {
+      throw new ActivationException(host, "Cannot roll back " + run.system() + " on " + host + ": "
+          + refused.get() + ".", null);
+    }
+    Rollback r = new Rollback(reason, outcome.integer("generation"), outcome.storePath("system"),
+        outcome.integer("exit", -1));
+    listener.rolledBack(host, r);
+    return r;
+  }
+
   /** One activation. */
   private final class Run {
     private final StorePath system;
@@ -152,7 +213,9 @@ public final class Activator {
 
     private ActivationResult run(RootAccess root) {
       listener.activationStarted(host, system, options.mode());
-      String dir = launch(root);
+      String id = launch(root);
+      String dir = RUN_BASE + "/" + id;
+      last = new LastRun(id, system, output);
       try (HostLink link = new HostLink(transport, reconnect, reconnectWindow)) {
         KeyValues activation = readResult(link, dir, "activation");
         Optional<String> error = activation.get("error");
@@ -230,7 +293,7 @@ public final class Activator {
             + ". Nothing was changed.", null);
       }
       LOG.debug("activation {} on {} started with {}", id, host, launched.stdout().strip());
-      return RUN_BASE + "/" + id;
+      return id;
     }
 
     /** What came of a confirmation: the watchdog's verdict, and why nix-deploy could not confirm. */

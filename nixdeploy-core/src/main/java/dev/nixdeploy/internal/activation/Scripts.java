@@ -20,6 +20,8 @@ final class Scripts {
   static final String CONFIRM = load("confirm.sh");
   /** Prints the host's monotonic clock, in centiseconds. */
   static final String CLOCK = load("clock.sh");
+  /** Starts, as root, the later rollback of a successful activation. */
+  static final String ROLLBACK = load("rollback.sh");
   /** Sets a plain profile and prints the generations. */
   static final String PROFILE_SET = load("profile-set.sh");
 

@@ -262,8 +262,7 @@ public final class CoreSession implements DeploymentSession {
     Objects.requireNonNull(system, "system");
     Objects.requireNonNull(options, "options");
     if (to()) {
-      return Activator.create(remote, () -> openRemote(settings, host), passwords, listener)
-          .activate(system, options);
+      return activator().activate(system, options);
     }
     if (options.reboot()) {
       throw new IllegalArgumentException("A system pulled with --from is activated on this machine,"
@@ -271,6 +270,19 @@ public final class CoreSession implements DeploymentSession {
     }
     return Activator.create(local, () -> openLocal(settings), passwords, listener)
         .activate(system, options.newBuilder().confirm(false).build());
+  }
+
+  /**
+   * @return an activator for the host of a {@code --to} session, which can also roll back what it
+   *     activated (a fleet's health check uses that)
+   * @throws IllegalStateException for a {@code --from} session
+   */
+  public Activator activator() {
+    ensureOpen();
+    if (!to()) {
+      throw new IllegalStateException("A --from session activates on this machine, not on " + host);
+    }
+    return Activator.create(remote, () -> openRemote(settings, host), passwords, listener);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.nixdeploy.internal.fleet;
 import dev.nixdeploy.ActivationException;
 import dev.nixdeploy.ActivationMode;
 import dev.nixdeploy.ActivationOptions;
+import dev.nixdeploy.ActivationResult.Rollback;
 import dev.nixdeploy.Closure;
 import dev.nixdeploy.DeployListener;
 import dev.nixdeploy.Direction;
@@ -24,6 +25,7 @@ import dev.nixdeploy.internal.trust.KeyExchange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -258,11 +260,9 @@ final class FleetRun {
     }
     if (activation != null) {
       step(w, Step.ACTIVATING);
-      if (plan.check() != null) {
-        w.previous = Previous.system(w.session.transport(), activation);
-      }
+      w.activator = w.session.activator();
       try {
-        w.activation = w.session.activate(root, activation);
+        w.activation = w.activator.activate(root, activation);
       } catch (ActivationException e) {
         w.activation = e.result().orElse(null);
         throw e;
@@ -296,27 +296,47 @@ final class FleetRun {
     inParallel(pool, deployed, w -> rollBack(w, String.join("; ", unhealthy)), false);
   }
 
+  /**
+   * Returns a host of a failed batch to what it ran before: an activation is undone by the activation's
+   * own rollback (what was running re-activated, profile and boot entry as they were); a profile of the
+   * plan is pointed back at what it pointed to.
+   */
   private void rollBack(HostWork w, String why) {
     String reason = w.error != null ? w.error : "rolled back with its batch: the health check failed on "
         + why;
-    StorePath previous = w.previous;
-    if (previous == null) {
-      w.end(State.FAILED, reason + "; nothing ran before to return to, so the host keeps the new state");
+    ProfileRequest profile = plan.profileRequest();
+    if (activation == null && (profile == null || w.previous == null)) {
+      w.end(State.FAILED, reason + "; the profile pointed nowhere before, so the host keeps the new one");
       return;
     }
     step(w, Step.ROLLING_BACK);
-    ProfileRequest profile = plan.profileRequest();
     if (activation != null) {
       try {
-        w.session.activate(previous, activation.newBuilder().autoRollback(false).build());
+        Rollback r = Objects.requireNonNull(w.activator, "activator").rollBack(reason);
+        if (!r.succeeded()) {
+          w.end(State.FAILED, reason + "; rolling back" + r.system().map(s -> " to " + s).orElse("")
+              + " failed (exit code " + r.exitCode() + "): the host needs attention");
+          return;
+        }
+        w.rolledBackTo = r.system().orElse(null);
       } catch (RuntimeException e) {
-        w.end(State.FAILED, reason + "; re-activating " + previous + " failed too: " + HostWork.message(e));
+        w.end(State.FAILED, reason + "; rolling back failed too: " + HostWork.message(e));
         return;
       }
-    } else if (profile != null) {
-      w.session.setProfile(previous, profile.name(), profile.directory(), profile.runAs());
     }
-    w.rolledBackTo = previous;
+    StorePath previous = w.previous;
+    if (profile != null && previous != null) {
+      try {
+        w.session.setProfile(previous, profile.name(), profile.directory(), profile.runAs());
+      } catch (RuntimeException e) {
+        w.end(State.FAILED, reason + "; pointing the profile back at " + previous + " failed too: "
+            + HostWork.message(e));
+        return;
+      }
+      if (activation == null) {
+        w.rolledBackTo = previous;
+      }
+    }
     w.end(State.ROLLED_BACK, reason);
   }
 

@@ -8,6 +8,7 @@ import dev.nixdeploy.KeyExchangeResult;
 import dev.nixdeploy.ProfileUpdate;
 import dev.nixdeploy.StorePath;
 import dev.nixdeploy.Target;
+import dev.nixdeploy.internal.activation.Activator;
 import dev.nixdeploy.internal.deploy.CoreSession;
 import dev.nixdeploy.internal.serve.ServeClient;
 import java.time.Duration;
@@ -27,7 +28,9 @@ final class HostWork {
   @Nullable CopyResult copy;
   @Nullable ProfileUpdate profile;
   @Nullable ActivationResult activation;
-  /** What ran (or what the profile pointed to) before the activation or profile change, if known. */
+  /** What activated the new system (and can roll it back), once the activation started. */
+  @Nullable Activator activator;
+  /** What the profile pointed to before a profile change (no activation), if known. */
   @Nullable StorePath previous;
   @Nullable StorePath rolledBackTo;
   /** Null while the host is still going (deployed, so far); its final state once decided. */

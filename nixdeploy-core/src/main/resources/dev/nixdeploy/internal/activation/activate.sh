@@ -4,7 +4,11 @@
 # Usage: sh activate.sh DIR            the activation: profile, switch-to-configuration, rollback
 #        sh activate.sh DIR watchdog   the watchdog of a confirmed activation, started by the activation
 #                                      detached in turn (its own unit or session), so that it outlives it
-# Nothing but DIR (/run/nix-deploy/HEX) and the word "watchdog" is ever on a command line: systemd-run
+#        sh activate.sh DIR start-rollback   starts the rollback below detached, the same way (run by
+#                                      root through rollback.sh, after the activation succeeded)
+#        sh activate.sh DIR rollback   returns the host to what ran before the successful activation of
+#                                      DIR (a fleet's failed health check): the same roll_back as a failure
+# Nothing but DIR (/run/nix-deploy/HEX) and a role word is ever on a command line: systemd-run
 # would expand $VARIABLES in it. Everything else comes from files root alone may write:
 #   arguments (from launch.sh): owner (the login user, who alone may read the results), action, system,
 #     profile, bootloader (0|1), rollback (0|1), confirm (seconds to wait for a confirmation, 0: none),
@@ -189,45 +193,87 @@ watchdog() {
     "system=$rb_system" "exit=$rb_exit"
 }
 
-# Starts the watchdog detached from this activation, the way launch.sh started the activation: in a
-# unit of its own, or in a session of its own, so that neither stopping this unit nor killing this
-# process group ends it.
-start_watchdog() {
+# Starts role $1 of this script detached, the way launch.sh started the activation: in a unit of its
+# own, or in a session of its own, so that neither stopping this unit nor killing this process group
+# ends it.
+start_detached() {
   if [ "$launcher" = systemd-run ]; then
-    systemd-run --quiet --collect --no-ask-password --unit="nix-deploy-watchdog-$id" --service-type=exec \
-      -- /bin/sh "$dir/activate.sh" "$dir" watchdog
+    systemd-run --quiet --collect --no-ask-password --unit="nix-deploy-$1-$id" --service-type=exec \
+      -- /bin/sh "$dir/activate.sh" "$dir" "$1"
   else
-    setsid /bin/sh "$dir/activate.sh" "$dir" watchdog </dev/null >/dev/null 2>&1 9>&- &
+    setsid /bin/sh "$dir/activate.sh" "$dir" "$1" </dev/null >/dev/null 2>&1 9>&- &
   fi
+}
+
+# Takes the host's activation lock (fd 9, held until exit) and checks no earlier watchdog still waits;
+# on failure, sets lock_error and returns 1.
+take_locks() {
+  command -v flock >/dev/null 2>&1 || return 0
+  exec 9>"$base/lock"
+  if ! flock -n 9; then
+    lock_error="another activation is running on this host; try again when it ends"
+    return 1
+  fi
+  exec 8>"$base/watchdog.lock"
+  if ! flock -n 8; then
+    lock_error="the watchdog of an earlier activation on this host is still waiting; try again when it ends"
+    return 1
+  fi
+  exec 8>&-
+}
+
+# The rollback of a successful activation, asked for later: only once, only if the activation ended well
+# and its watchdog (if any) was confirmed, and only while no other activation runs.
+rollback_later() {
+  if ! take_locks; then
+    say "not rolling back: $lock_error"
+    publish rollback "error=$lock_error"
+    return 1
+  fi
+  # Under the lock: a second request finds the mark and leaves the first one's result alone.
+  if [ -e "$dir/.rollback-taken" ]; then
+    return 1
+  fi
+  : >"$dir/.rollback-taken"
+  verdict=''
+  [ -e "$dir/.verdict" ] && read -r verdict _ <"$dir/.verdict"
+  if [ "$verdict" != ok ] || [ "$switched" != 1 ]; then
+    publish rollback "error=the activation did not succeed, so there is nothing of it to roll back"
+    return 1
+  fi
+  if [ "$confirm" -gt 0 ] && ! grep -qx 'outcome=confirmed' "$dir/watchdog" 2>/dev/null; then
+    publish rollback "error=the activation was not confirmed (its watchdog rolled back or still waits)"
+    return 1
+  fi
+  roll_back "asked to return to what ran before"
+  publish rollback "outcome=rolled-back" "generation=$rb_generation" "system=$rb_system" "exit=$rb_exit"
 }
 
 owner='' action='' system='' profile='' bootloader=0 rollback=0 confirm=0 strict=0 launcher='' id=''
 main='' before='' after='' running='' previous='' set_profile=0 switched=0
 load "$dir/arguments"
 
-if [ "$role" = watchdog ]; then
-  load "$dir/.state"
-  watchdog
-  exit
-fi
+case $role in
+  watchdog)
+    load "$dir/.state"
+    watchdog
+    exit ;;
+  start-rollback)
+    start_detached rollback
+    exit ;;
+  rollback)
+    load "$dir/.state"
+    rollback_later
+    exit ;;
+esac
 main=$$
 
 # One activation at a time per host, and none while an earlier activation's watchdog still waits.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$base/lock"
-  if ! flock -n 9; then
-    say "another activation is running on this host"
-    publish activation "exit=-1" "error=another activation is running on this host; try again when it ends"
-    exit 1
-  fi
-  exec 8>"$base/watchdog.lock"
-  if ! flock -n 8; then
-    say "the watchdog of an earlier activation is still waiting for its confirmation"
-    publish activation "exit=-1" \
-      "error=the watchdog of an earlier activation on this host is still waiting; try again when it ends"
-    exit 1
-  fi
-  exec 8>&-
+lock_error=''
+if ! take_locks; then
+  say "not activating: $lock_error"
+  publish activation "exit=-1" "error=$lock_error"
+  exit 1
 fi
 
 [ -n "$profile" ] && before=$(generation "$profile")
@@ -237,7 +283,7 @@ fi
 save_state
 
 if [ "$confirm" -gt 0 ]; then
-  start_watchdog
+  start_detached watchdog
   waited=0
   while [ ! -e "$dir/.watchdog-armed" ]; do
     if [ "$waited" -ge 300 ]; then

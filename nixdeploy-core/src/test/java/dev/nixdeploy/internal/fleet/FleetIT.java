@@ -56,6 +56,10 @@ class FleetIT {
     return host.activations().stream().filter(a -> a.system().equals(system)).map(Activation::action).toList();
   }
 
+  private static String runningSystem(SandboxHost host) {
+    return host.exec("readlink", "-f", "/run/current-system").stdout().strip();
+  }
+
   private static String profileTarget(SandboxHost host) {
     return host.exec("readlink", "-f", SYSTEM_PROFILE).stdout().strip();
   }
@@ -96,14 +100,18 @@ class FleetIT {
   }
 
   @Test
-  void aCanaryFailingItsHealthCheckIsRolledBackAndTheOtherHostsAreUntouched() {
+  void aCanaryFailingItsHealthCheckReturnsToWhatRanAndTheOtherHostsAreUntouched() {
     String tag = seed("fleet-canary");
     StorePath good = SampleClosures.fakeSystem(tag + "-good", FakeSystem.WORKING);
+    StorePath next = SampleClosures.fakeSystem(tag + "-next", FakeSystem.WORKING);
     StorePath bad = SampleClosures.fakeSystem(tag + "-bad", FakeSystem.WORKING);
     assertThat(deployer.fleet(as(SandboxUsers.ADMIN)).ensureKeys().copy(good).activate(ActivationMode.SWITCH)
         .succeeded()).isTrue();
-    // Healthy unless the system profile points to the bad system.
-    HealthCheck check = HealthCheck.command("sh", "-c", "[ \"$(readlink -f " + SYSTEM_PROFILE + ")\" != \"$1\" ]",
+    // The canaries boot into another system next time, but still run the good one.
+    assertThat(deployer.fleet(as(SandboxUsers.ADMIN).subList(0, 2)).copy(next).activate(ActivationMode.BOOT)
+        .succeeded()).isTrue();
+    // Healthy unless the bad system runs.
+    HealthCheck check = HealthCheck.command("sh", "-c", "[ \"$(readlink -f /run/current-system)\" != \"$1\" ]",
         "sh", bad.path()).withDeadline(Duration.ofSeconds(2)).withInterval(Duration.ofMillis(500));
 
     FleetResult result = deployer.fleet(as(SandboxUsers.ADMIN)).copy(bad).batchSize(2).healthCheck(check)
@@ -116,14 +124,141 @@ class FleetIT {
     for (int i = 0; i < 2; i++) {
       SandboxHost canary = hosts.host(i);
       assertThat(result.hosts().get(i).rolledBackTo()).contains(good);
+      // What ran runs again, and the boot entry is the one it was: as a failed activation rolls back.
       assertThat(canary.activations().stream().map(a -> a.system() + " " + a.action()).toList())
-          .endsWith(bad + " switch", good + " switch");
-      assertThat(profileTarget(canary)).isEqualTo(good.path());
+          .endsWith(bad + " switch", good + " test", next + " boot");
+      assertThat(runningSystem(canary)).isEqualTo(good.path());
+      assertThat(profileTarget(canary)).isEqualTo(next.path());
     }
     for (SandboxHost untouched : hosts.hosts().subList(2, 8)) {
       assertThat(untouched.isValid(bad)).isFalse();
       assertThat(actionsOn(untouched, bad)).isEmpty();
+      assertThat(runningSystem(untouched)).isEqualTo(good.path());
       assertThat(profileTarget(untouched)).isEqualTo(good.path());
+    }
+  }
+
+  @Test
+  void eachNarIsReadFromTheLocalStoreOnceForTheWholeFleet() {
+    StorePath wide = SampleClosures.wide(seed("fleet-once"), 40);
+    StorePath big = SampleClosures.ofSize(seed("fleet-once"), 4);
+    LocalServeBytes local = new LocalServeBytes();
+    Deployer counting = deployer.newBuilder().localTransports(local).build();
+
+    FleetResult result = counting.fleet(as(SandboxUsers.ADMIN)).ensureKeys().copy(List.of(wide, big)).deploy();
+
+    assertThat(result.hosts()).extracting(FleetHostResult::state).containsOnly(State.SUCCEEDED);
+    long narBytes = result.hosts().get(0).copy().orElseThrow().bytesSent();
+    assertThat(narBytes).isGreaterThan(4L << 20);
+    assertThat(result.hosts()).allSatisfy(h -> {
+      assertThat(h.copy().orElseThrow().pathsSent()).isEqualTo(42);
+      assertThat(h.copy().orElseThrow().bytesSent()).isEqualTo(narBytes);
+    });
+    // Eight hosts got every NAR; the local store sent each once (NAR bytes plus the protocol's framing).
+    assertThat(local.bytes()).isBetween(narBytes, narBytes + narBytes / 10 + (64 << 10));
+    assertThat(hosts.hosts()).allSatisfy(h -> assertThat(h.isValid(wide) && h.isValid(big)).isTrue());
+  }
+
+  @Test
+  void aJvmWith64MegabytesOfHeapStreamsA150MegabytePathToEightHosts() throws Exception {
+    StorePath big = SampleClosures.ofSize(seed("fleet-heap"), 150);
+    List<String> args = new ArrayList<>(List.of(hosts.sshConfig().toString(), hosts.identityFile().toString(),
+        hosts.knownHostsFile().toString(), big.path()));
+    hosts.hosts().forEach(h -> args.add(h.destination(SandboxUsers.ROOT)));
+
+    dev.nixdeploy.internal.serve.SmallHeapJvm.Result run = dev.nixdeploy.internal.serve.SmallHeapJvm.run("64m",
+        FleetMain.class, args.toArray(String[]::new));
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("succeeded 8 ");
+    assertThat(hosts.hosts()).allSatisfy(h -> {
+      assertThat(h.exec("nix-store", "--verify-path", big.path()).exitCode()).isZero();
+      h.exec("nix-store", "--delete", big.path()).orThrow();
+    });
+    dev.nixdeploy.sandbox.LocalCommand.of("nix-store", "--delete", big.path()).run().orThrow();
+  }
+
+  /** The local store through a transport that counts what every local nix-store --serve sends. */
+  private static final class LocalServeBytes implements dev.nixdeploy.LocalTransports {
+    private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+
+    long bytes() {
+      return bytes.get();
+    }
+
+    @Override
+    public dev.nixdeploy.Transport open() {
+      dev.nixdeploy.Transport local = dev.nixdeploy.internal.local.LocalTransport.create();
+      return new dev.nixdeploy.Transport() {
+        @Override
+        public String host() {
+          return local.host();
+        }
+
+        @Override
+        public dev.nixdeploy.RemoteProcess start(dev.nixdeploy.Command command) {
+          dev.nixdeploy.RemoteProcess p = local.start(command);
+          return command.argv().contains("--serve") ? counted(p) : p;
+        }
+
+        @Override
+        public void close() {
+          local.close();
+        }
+      };
+    }
+
+    private dev.nixdeploy.RemoteProcess counted(dev.nixdeploy.RemoteProcess p) {
+      java.io.InputStream out = new java.io.FilterInputStream(p.stdout()) {
+        @Override
+        public int read() throws java.io.IOException {
+          int b = super.read();
+          if (b >= 0) {
+            bytes.incrementAndGet();
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+          int n = super.read(buffer, offset, length);
+          if (n > 0) {
+            bytes.addAndGet(n);
+          }
+          return n;
+        }
+      };
+      return new dev.nixdeploy.RemoteProcess() {
+        @Override
+        public java.io.OutputStream stdin() {
+          return p.stdin();
+        }
+
+        @Override
+        public java.io.InputStream stdout() {
+          return out;
+        }
+
+        @Override
+        public java.io.InputStream stderr() {
+          return p.stderr();
+        }
+
+        @Override
+        public java.util.OptionalInt waitFor(Duration timeout) throws InterruptedException {
+          return p.waitFor(timeout);
+        }
+
+        @Override
+        public boolean isAlive() {
+          return p.isAlive();
+        }
+
+        @Override
+        public void close() {
+          p.close();
+        }
+      };
     }
   }
 
@@ -195,12 +330,18 @@ class FleetIT {
     java.util.concurrent.atomic.AtomicReference<Thread> runner = new java.util.concurrent.atomic.AtomicReference<>();
     java.util.concurrent.atomic.AtomicReference<FleetResult> result = new java.util.concurrent.atomic.AtomicReference<>();
     java.util.concurrent.atomic.AtomicBoolean interruptedAfter = new java.util.concurrent.atomic.AtomicBoolean();
+    List<FleetHostResult> reported = java.util.Collections.synchronizedList(new ArrayList<>());
     dev.nixdeploy.FleetListener interruptOnActivation = new dev.nixdeploy.FleetListener() {
       @Override
       public void hostStep(Target host, Step step) {
         if (step == Step.ACTIVATING) {
           runner.get().interrupt();
         }
+      }
+
+      @Override
+      public void hostFinished(FleetHostResult host) {
+        reported.add(host);
       }
     };
     Thread t = new Thread(() -> {
@@ -217,6 +358,9 @@ class FleetIT {
     assertThat(result.get().hosts()).extracting(FleetHostResult::state).containsExactly(State.SUCCEEDED,
         State.SUCCEEDED, State.CANCELLED, State.CANCELLED, State.CANCELLED, State.CANCELLED, State.CANCELLED,
         State.CANCELLED);
+    // Every host's final state was reported, once, as the result has it.
+    assertThat(reported).extracting(h -> h.host() + " " + h.state()).containsExactlyInAnyOrderElementsOf(
+        result.get().hosts().stream().map(h -> h.host() + " " + h.state()).toList());
     assertThat(actionsOn(hosts.host(0), system)).containsExactly("test");
     assertThat(actionsOn(hosts.host(1), system)).containsExactly("test");
     assertThat(hosts.hosts().subList(2, 8)).allSatisfy(h -> assertThat(h.isValid(system)).isFalse());

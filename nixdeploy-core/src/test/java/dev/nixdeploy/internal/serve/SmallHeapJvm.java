@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a main class of the test classpath in a new JVM with a small heap, to prove memory stays flat. */
-final class SmallHeapJvm {
+public final class SmallHeapJvm {
   private SmallHeapJvm() {}
 
   /** What the forked JVM printed (stdout and stderr) and its exit code; -1 if it had to be killed. */
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   /**
    * @param maxHeap the {@code -Xmx} value, e.g. {@code 64m}
@@ -20,7 +20,7 @@ final class SmallHeapJvm {
    * @param args its arguments
    * @return its exit code and output, once it ended (killed after 10 minutes)
    */
-  static Result run(String maxHeap, Class<?> main, String... args) throws IOException, InterruptedException {
+  public static Result run(String maxHeap, Class<?> main, String... args) throws IOException, InterruptedException {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     List<String> argv = new ArrayList<>(List.of(java, "-Xmx" + maxHeap, "-cp",
         System.getProperty("java.class.path"), main.getName()));
