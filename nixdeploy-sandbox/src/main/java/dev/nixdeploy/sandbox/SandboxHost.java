@@ -86,7 +86,7 @@ public final class SandboxHost {
    */
   static SandboxHost prepare(String alias, Path dir, Path sshConfig, String authorizedKey, SandboxNix nix)
       throws IOException {
-    @Nullable Path root = nix.suite().map(SandboxRoots::root).orElse(null);
+    @Nullable Path root = nix.suite().map(DebianRoots::of).orElse(null);
     List<String> dirs = root == null
         ? List.of("nix", "etc-upper", "etc-work", "local-upper", "local-work", "home", "state")
         : List.of("nix", "root-upper", "root-work", "merged", "state");

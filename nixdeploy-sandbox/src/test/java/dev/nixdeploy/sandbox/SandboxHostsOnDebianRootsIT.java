@@ -44,7 +44,7 @@ class SandboxHostsOnDebianRootsIT extends SandboxHostsIT {
   @Test
   void theRootIsNeverWritten() throws Exception {
     for (SandboxHost host : hosts.hosts()) {
-      Path root = SandboxRoots.root(host.nix().suite().orElseThrow());
+      Path root = DebianRoots.of(host.nix().suite().orElseThrow());
       host.exec("touch", "/etc/written-by-a-host", "/usr/local/written-by-a-host").orThrow();
       assertThat(host.exec("test", "-e", "/etc/written-by-a-host").succeeded()).isTrue();
       assertThat(root.resolve("etc/written-by-a-host")).doesNotExist();
