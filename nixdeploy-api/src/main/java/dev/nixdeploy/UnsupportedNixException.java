@@ -2,7 +2,7 @@ package dev.nixdeploy;
 
 import java.util.Objects;
 
-/** The Nix on a host speaks a protocol nix-deploy does not support (it needs Nix 2.4 or later). */
+/** The Nix on a host speaks a serve protocol nix-deploy cannot speak (it needs Nix 2.3 to 2.35, or Lix). */
 public class UnsupportedNixException extends NixDeployException {
   private static final long serialVersionUID = 2L;
 

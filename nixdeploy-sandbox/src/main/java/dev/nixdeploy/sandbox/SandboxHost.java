@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * One throwaway Nix host of {@link SandboxHosts}: a private mount, pid and hostname namespace of this
  * machine with its own {@code /nix} store, its own {@code /etc} (an overlay, so {@code /etc/NIXOS},
  * users, sudoers, {@code nix.conf} and {@code sshd_config} exist only there), its own {@code nix-daemon}
- * and an {@code sshd} on a free port of {@code 127.0.0.1} with its own host key.
+ * and an {@code sshd} on a free port of {@code 127.0.0.1} with its own host key. It runs this machine's
+ * Nix, or that of a Debian root ({@link SandboxNix}) in a chroot of an overlay of that root.
  *
  * <p>Reach it over ssh with {@link #destination(String)} and {@link SandboxHosts#sshConfig()} (as real
  * code would), or run commands in it directly with {@link #exec} and {@link #execAs}:
@@ -59,26 +61,44 @@ public final class SandboxHost {
   private final Path dir;
   private final Path sshConfig;
   private final String publicKey;
+  private final SandboxNix nix;
+  private final @Nullable Path root;
+  private volatile @Nullable String nixVersion;
   private volatile int port;
   private volatile Process namespace;
   private volatile long initPid;
 
-  private SandboxHost(String alias, Path dir, Path sshConfig, String publicKey) {
+  private SandboxHost(String alias, Path dir, Path sshConfig, String publicKey, SandboxNix nix,
+      @Nullable Path root) {
     this.alias = alias;
     this.dir = dir;
     this.sshConfig = sshConfig;
     this.publicKey = publicKey;
+    this.nix = nix;
+    this.root = root;
   }
 
-  /** Lays out the host's directory and configuration, without starting anything. */
-  static SandboxHost prepare(String alias, Path dir, Path sshConfig, String authorizedKey) throws IOException {
-    for (String sub : List.of("nix", "etc-upper", "etc-work", "local-upper", "local-work", "home", "state")) {
+  /**
+   * Lays out the host's directory and configuration, without starting anything. A host on this machine's
+   * Nix gets overlays of {@code /etc} and {@code /usr/local}; a host on a Debian root one overlay of the
+   * whole root, whose {@code /usr/bin/systemctl} and {@code /usr/sbin/reboot} are the shims too (sid's sudo
+   * has no {@code /usr/local} on its secure path).
+   */
+  static SandboxHost prepare(String alias, Path dir, Path sshConfig, String authorizedKey, SandboxNix nix)
+      throws IOException {
+    @Nullable Path root = nix.suite().map(DebianRoots::of).orElse(null);
+    List<String> dirs = root == null
+        ? List.of("nix", "etc-upper", "etc-work", "local-upper", "local-work", "home", "state")
+        : List.of("nix", "root-upper", "root-work", "merged", "state");
+    for (String sub : dirs) {
       Files.createDirectories(dir.resolve(sub));
       Files.setPosixFilePermissions(dir.resolve(sub), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
-    Files.createDirectories(dir.resolve("root"));
-    Files.setPosixFilePermissions(dir.resolve("root"), PosixFilePermissions.fromString("rwx------"));
-    Path etc = dir.resolve("etc-upper");
+    Path etc = root == null ? dir.resolve("etc-upper") : dir.resolve("root-upper/etc");
+    Path local = root == null ? dir.resolve("local-upper") : dir.resolve("root-upper/usr/local");
+    Path home = root == null ? dir.resolve("root") : dir.resolve("root-upper/root");
+    Files.createDirectories(home);
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
     write(etc.resolve("NIXOS"), "", "rw-r--r--");
     write(etc.resolve("nix/nix.conf"), HostConfigs.nixConf(), "rw-r--r--");
     write(etc.resolve("ssh/sshd_config"), HostConfigs.sshdConfig(), "rw-r--r--");
@@ -86,13 +106,21 @@ public final class SandboxHost {
     Files.createDirectories(etc.resolve("ssh/sshd_config.d"));
     write(etc.resolve("sudoers.d/nixdeploy-sandbox"), HostConfigs.sudoers(), "r--r-----");
     Files.setPosixFilePermissions(etc.resolve("sudoers.d"), PosixFilePermissions.fromString("rwxr-x---"));
-    write(dir.resolve("local-upper/sbin/systemctl"), resource("systemctl"), "rwxr-xr-x");
-    Files.createDirectories(dir.resolve("local-upper/bin"));
-    Files.createSymbolicLink(dir.resolve("local-upper/bin/systemctl"), Path.of("../sbin/systemctl"));
-    write(dir.resolve("local-upper/sbin/reboot"), resource("reboot"), "rwxr-xr-x");
-    write(dir.resolve("host-init"), resource("host-init"), "rwxr-xr-x");
+    write(local.resolve("sbin/systemctl"), resource("systemctl"), "rwxr-xr-x");
+    Files.createDirectories(local.resolve("bin"));
+    Files.createSymbolicLink(local.resolve("bin/systemctl"), Path.of("../sbin/systemctl"));
+    write(local.resolve("sbin/reboot"), resource("reboot"), "rwxr-xr-x");
+    if (root != null) {
+      Files.createDirectories(dir.resolve("root-upper/usr/bin"));
+      Files.createDirectories(dir.resolve("root-upper/usr/sbin"));
+      Files.createSymbolicLink(dir.resolve("root-upper/usr/bin/systemctl"), Path.of("../local/sbin/systemctl"));
+      Files.createSymbolicLink(dir.resolve("root-upper/usr/sbin/reboot"), Path.of("../local/sbin/reboot"));
+    }
+    String init = root == null ? "host-init" : "root-init";
+    write(dir.resolve(init), resource(init), "rwxr-xr-x");
+    write(dir.resolve("state/host-setup"), resource("host-setup"), "rwxr-xr-x");
     String publicKey = SshKeys.generate(etc.resolve("ssh/ssh_host_ed25519_key"), "root@" + alias);
-    return new SandboxHost(alias, dir, sshConfig, publicKey);
+    return new SandboxHost(alias, dir, sshConfig, publicKey, nix, root);
   }
 
   /** Starts the namespace; {@link #awaitReady()} waits for it. */
@@ -100,8 +128,8 @@ public final class SandboxHost {
     ProcessBuilder builder = new ProcessBuilder(
         "setpriv", "--pdeathsig", "KILL", "--",
         "unshare", "--mount", "--uts", "--pid", "--fork", "--kill-child", "--mount-proc",
-        "/bin/sh", dir.resolve("host-init").toString(), dir.toString(), alias,
-        SandboxUsers.OPERATOR_PASSWORD);
+        "/bin/sh", dir.resolve(root == null ? "host-init" : "root-init").toString(), dir.toString(), alias,
+        SandboxUsers.OPERATOR_PASSWORD, root == null ? "" : root.toString());
     builder.environment().clear();
     builder.environment().putAll(ROOT_ENVIRONMENT);
     builder.redirectErrorStream(true);
@@ -202,6 +230,25 @@ public final class SandboxHost {
     namespace = null;
   }
 
+  /** @return which Nix the host runs: this machine's or that of a Debian root */
+  public SandboxNix nix() {
+    return nix;
+  }
+
+  /**
+   * @return the version of the host's Nix as {@code nix-store --version} reports it inside the host, for
+   *     example {@code 2.34.8}
+   */
+  public String nixVersion() {
+    String version = nixVersion;
+    if (version == null) {
+      String out = exec("nix-store", "--version").orThrow().stdout().strip();
+      version = out.substring(out.lastIndexOf(' ') + 1);
+      nixVersion = version;
+    }
+    return version;
+  }
+
   /** @return the alias of the host in {@link SandboxHosts#sshConfig()}, for example {@code sandbox-0} */
   public String alias() {
     return alias;
@@ -286,8 +333,11 @@ public final class SandboxHost {
     if (namespace == null) {
       throw new IllegalStateException("sandbox host " + alias + " is not running");
     }
+    // In a Debian root, the first process's root and working directory are the chroot's "/".
     List<String> command = new ArrayList<>(List.of(
-        "nsenter", "--target", Long.toString(initPid), "--mount", "--uts", "--pid", "--wd=/", "--"));
+        "nsenter", "--target", Long.toString(initPid), "--mount", "--uts", "--pid"));
+    command.addAll(root == null ? List.of("--wd=/") : List.of("--root", "--wd"));
+    command.add("--");
     command.addAll(argv);
     return LocalCommand.of(command).withOnlyEnv(ROOT_ENVIRONMENT);
   }
@@ -388,7 +438,7 @@ public final class SandboxHost {
 
   @Override
   public String toString() {
-    return alias + " (" + ADDRESS + ":" + port + ")";
+    return alias + " (" + ADDRESS + ":" + port + (nix == SandboxNix.MACHINE ? "" : ", " + nix) + ")";
   }
 
   private static String resource(String name) {

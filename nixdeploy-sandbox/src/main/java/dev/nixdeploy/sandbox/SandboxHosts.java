@@ -12,6 +12,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,7 +60,7 @@ public final class SandboxHosts implements AutoCloseable {
   }
 
   /**
-   * Starts hosts, side by side, and returns once each one's nix-daemon and sshd answer.
+   * Starts hosts on this machine's Nix, side by side, and returns once each one's nix-daemon and sshd answer.
    *
    * @param count how many hosts, at least 1
    * @return the running hosts, {@code sandbox-0} to {@code sandbox-(count-1)}
@@ -71,11 +72,28 @@ public final class SandboxHosts implements AutoCloseable {
     if (count < 1) {
       throw new IllegalArgumentException("count must be at least 1: " + count);
     }
+    return start(Collections.nCopies(count, SandboxNix.MACHINE));
+  }
+
+  /**
+   * Starts one host per element, each on that Nix, side by side, and returns once each one's nix-daemon and
+   * sshd answer. A host on a Debian root needs that root built ({@code scripts/sandbox-roots}).
+   *
+   * @param nixes the Nix of {@code sandbox-0}, {@code sandbox-1}, …; at least one
+   * @return the running hosts
+   * @throws IllegalArgumentException if {@code nixes} is empty
+   * @throws NixDeployException if this machine lacks a prerequisite or a root (the message says what to
+   *     do) or a host fails to start; hosts already started are then stopped
+   */
+  public static SandboxHosts start(List<SandboxNix> nixes) {
+    if (nixes.isEmpty()) {
+      throw new IllegalArgumentException("nixes must name at least one host");
+    }
     Path root = createRoot();
     SandboxHosts sandbox = new SandboxHosts(root);
     OPEN.add(sandbox);
     try {
-      sandbox.startHosts(count);
+      sandbox.startHosts(List.copyOf(nixes));
     } catch (IOException e) {
       sandbox.closeQuietly();
       throw new UncheckedIOException(e);
@@ -100,12 +118,12 @@ public final class SandboxHosts implements AutoCloseable {
     }
   }
 
-  private void startHosts(int count) throws IOException {
+  private void startHosts(List<SandboxNix> nixes) throws IOException {
     Path client = Files.createDirectory(root.resolve("client"));
     String clientKey = SshKeys.generate(identityFile(), "nixdeploy-sandbox-client");
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < nixes.size(); i++) {
       String alias = "sandbox-" + i;
-      hosts.add(SandboxHost.prepare(alias, root.resolve(alias), sshConfig(), clientKey));
+      hosts.add(SandboxHost.prepare(alias, root.resolve(alias), sshConfig(), clientKey, nixes.get(i)));
     }
     // The namespaces set themselves up in parallel.
     hosts.forEach(SandboxHost::launch);
@@ -120,7 +138,7 @@ public final class SandboxHosts implements AutoCloseable {
     Files.writeString(knownHostsFile(), knownHosts);
     Files.writeString(sshConfig(), config);
     Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rwx------"));
-    LOG.info("started {} sandbox host(s) in {}", count, root);
+    LOG.info("started sandbox host(s) {} in {}", nixes, root);
   }
 
   /** @return all hosts, in index order */

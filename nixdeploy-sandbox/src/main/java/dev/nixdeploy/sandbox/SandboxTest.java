@@ -34,4 +34,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface SandboxTest {
   /** @return how many hosts to start, at least 1 */
   int hosts() default 1;
+
+  /**
+   * Which Nix the hosts run: none given, this machine's; one, every host runs it; else one per host, in
+   * index order (as many as {@link #hosts()}). A subclass that redeclares {@code @SandboxTest} with another
+   * Nix runs the inherited tests against it:
+   *
+   * <pre>{@code
+   * @SandboxTest(hosts = 2, nix = SandboxNix.DEBIAN_SID)
+   * class KeyExchangeOnNixSidIT extends KeyExchangeIT {}
+   * }</pre>
+   *
+   * @return the Nix of the hosts
+   */
+  SandboxNix[] nix() default {};
 }

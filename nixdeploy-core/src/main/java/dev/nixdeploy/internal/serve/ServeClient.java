@@ -50,15 +50,15 @@ public final class ServeClient implements AutoCloseable {
 
   static final long CLIENT_MAGIC = 0x390c9debL;
   static final long SERVER_MAGIC = 0x5452eecbL;
-  static final int CLIENT_VERSION = 0x207;
   static final int QUERY_VALID_PATHS = 1;
   static final int QUERY_PATH_INFOS = 2;
   static final int DUMP_STORE_PATH = 3;
   static final int QUERY_CLOSURE = 7;
   static final int ADD_TO_STORE_NAR = 9;
-  private static final int MIN_MINOR = 5;
   private static final Duration ERROR_WAIT = Duration.ofSeconds(10);
-  private static final String UNTRUSTED = "lacks a valid signature";
+  /** How a store refuses a path for want of a trusted signature: Nix 2.8, then Nix 2.10 and later and Lix. */
+  private static final List<String> UNTRUSTED = List.of("lacks a valid signature",
+      "lacks a signature by a trusted key");
   /** How long a store may go without sending or taking a byte while we wait on it, unless told otherwise. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
   /** Longest store path accepted from a store (Nix's own limit is far lower). */
@@ -80,7 +80,8 @@ public final class ServeClient implements AutoCloseable {
   private byte @Nullable [] narBuffer;
   private @Nullable MessageDigest narDigest;
   private @Nullable StorePath unflushed;
-  private int serverVersion;
+  private long serverVersion;
+  private ServeVersion protocol = ServeVersion.NEWEST;
   private @Nullable DumpStream activeDump;
   private final Queue<StorePath> requestedDumps = new ArrayDeque<>();
   private volatile boolean broken;
@@ -102,7 +103,7 @@ public final class ServeClient implements AutoCloseable {
    * @param transport where the store is
    * @return a connected client
    * @throws NixNotInstalledException if {@code nix-store} cannot be run there
-   * @throws UnsupportedNixException if the host's Nix is older than 2.4
+   * @throws UnsupportedNixException if the host's Nix speaks a serve protocol this client cannot
    */
   public static ServeClient open(Transport transport) {
     return open(transport, SERVE_WRITE);
@@ -127,7 +128,7 @@ public final class ServeClient implements AutoCloseable {
    * @param command a command that speaks the serve protocol on its standard streams
    * @return a connected client
    * @throws NixNotInstalledException if the program cannot be run there
-   * @throws UnsupportedNixException if the host's Nix is older than 2.4
+   * @throws UnsupportedNixException if the host's Nix speaks a serve protocol this client cannot
    */
   public static ServeClient open(Transport transport, Command command) {
     return open(transport, command, DEFAULT_TIMEOUT);
@@ -179,7 +180,7 @@ public final class ServeClient implements AutoCloseable {
   private void handshake() {
     long magic;
     try {
-      out.writeLong(CLIENT_MAGIC).writeLong(CLIENT_VERSION).flush();
+      out.writeLong(CLIENT_MAGIC).writeLong(ServeVersion.NEWEST.toWire()).flush();
       magic = in.readLong();
     } catch (IOException e) {
       throw startFailure(e);
@@ -190,21 +191,11 @@ public final class ServeClient implements AutoCloseable {
           + "). Does a shell start-up file print to standard output there?");
     }
     try {
-      serverVersion = (int) in.readLong();
+      serverVersion = in.readLong();
     } catch (IOException e) {
       throw startFailure(e);
     }
-    int major = serverVersion & 0xff00;
-    int minor = serverVersion & 0xff;
-    if (major != 0x200) {
-      throw new UnsupportedNixException(host, "Nix on " + host + " speaks serve protocol "
-          + (major >> 8) + "." + minor + ", which nix-deploy does not know; nix-deploy needs Nix >= 2.4"
-          + " (serve protocol 2.5 or later 2.x)");
-    }
-    if (minor < MIN_MINOR) {
-      throw new UnsupportedNixException(host, "Nix on " + host + " is too old (serve protocol 2."
-          + minor + "); nix-deploy needs Nix >= 2.4. Upgrade Nix on " + host);
-    }
+    protocol = ServeVersion.negotiate(host, ServeVersion.fromWire(serverVersion));
   }
 
   private NixDeployException startFailure(IOException e) {
@@ -243,9 +234,17 @@ public final class ServeClient implements AutoCloseable {
     return host;
   }
 
-  /** @return the protocol version the server announced, e.g. {@code 0x207} */
-  public int serverVersion() {
+  /** @return the protocol version the server announced, e.g. {@code 0x207} (Nix 2.4 to 2.34) */
+  public long serverVersion() {
     return serverVersion;
+  }
+
+  /**
+   * @return the protocol version both sides speak: the lower of the server's and the newest this client
+   *     knows, e.g. {@code 2.7} with Nix 2.8 to 2.34, {@code 2.8} with Nix 2.35
+   */
+  public String protocolVersion() {
+    return protocol.toString();
   }
 
   /**
@@ -640,7 +639,7 @@ public final class ServeClient implements AutoCloseable {
     boolean lost = cause instanceof IOException && !(cause instanceof WireInput.ProtocolException);
     OptionalInt exit = lost ? exitCode() : OptionalInt.empty();
     String err = stderr.text();
-    if (path != null && err.contains(UNTRUSTED)) {
+    if (path != null && UNTRUSTED.stream().anyMatch(err::contains)) {
       return new UntrustedSignatureException(host, path, err);
     }
     String said = err.isEmpty() ? "" : " The host said: " + err;

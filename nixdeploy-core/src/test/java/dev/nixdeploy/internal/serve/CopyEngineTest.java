@@ -171,7 +171,7 @@ class CopyEngineTest {
     destination.version = 0x204;
     assertThatThrownBy(() -> ServeClient.connect(destination.start(), "old-host"))
         .isInstanceOf(UnsupportedNixException.class)
-        .hasMessageContaining("Nix on old-host is too old (serve protocol 2.4); nix-deploy needs Nix >= 2.4");
+        .hasMessageContaining("Nix on old-host is too old: it speaks nix-store --serve protocol 2.4");
     destination.version = 0x300;
     assertThatThrownBy(() -> ServeClient.connect(destination.start(), "odd-host"))
         .isInstanceOf(UnsupportedNixException.class).hasMessageContaining("serve protocol 3.0");
