@@ -163,6 +163,11 @@ public final class CopyBenchmark {
 
   /** Deletes the closure of {@code root} from the host's store, so that the next copy sends all of it. */
   private void removeFromHost(StorePath root) {
+    removeFromHost(host, root);
+  }
+
+  /** Deletes the closure of {@code root} from {@code host}'s store, so that the next copy sends all of it. */
+  static void removeFromHost(SandboxHost host, StorePath root) {
     if (!host.isValid(root)) {
       return;
     }
@@ -176,7 +181,7 @@ public final class CopyBenchmark {
    * Writes an ssh configuration with the host's alias and a second alias, {@code <alias>-delayed}, that
    * reaches the same sshd through the proxy; both tools read it.
    */
-  private static Path writeSshConfig(SandboxHosts hosts, DelayProxy proxy) throws IOException {
+  static Path writeSshConfig(SandboxHosts hosts, DelayProxy proxy) throws IOException {
     SandboxHost host = hosts.host(0);
     Path dir = hosts.sshConfig().getParent();
     Path knownHosts = dir.resolve("known_hosts_bench");
@@ -218,7 +223,7 @@ public final class CopyBenchmark {
   }
 
   /** Other work on the machine skews the times: say how busy it was. */
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return fields[0] + " " + fields[1] + " " + fields[2];
@@ -227,25 +232,25 @@ public final class CopyBenchmark {
     }
   }
 
-  private static Duration median(List<Duration> times) {
+  static Duration median(List<Duration> times) {
     List<Duration> sorted = times.stream().sorted().toList();
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : sorted.get(n / 2 - 1).plus(sorted.get(n / 2)).dividedBy(2);
   }
 
-  private static String seconds(Duration d) {
+  static String seconds(Duration d) {
     return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e9);
   }
 
   /** One way of copying a closure to {@code user@alias}. */
-  private record Tool(String name, Copier copier) {
+  record Tool(String name, Copier copier) {
     void copy(String alias, StorePath root) {
       copier.copy(alias, root);
     }
   }
 
   @FunctionalInterface
-  private interface Copier {
+  interface Copier {
     void copy(String alias, StorePath root);
   }
 }
