@@ -181,7 +181,7 @@ public final class CopyBenchmark {
    * Writes an ssh configuration with the host's alias and a second alias, {@code <alias>-delayed}, that
    * reaches the same sshd through the proxy; both tools read it.
    */
-  private static Path writeSshConfig(SandboxHosts hosts, DelayProxy proxy) throws IOException {
+  static Path writeSshConfig(SandboxHosts hosts, DelayProxy proxy) throws IOException {
     SandboxHost host = hosts.host(0);
     Path dir = hosts.sshConfig().getParent();
     Path knownHosts = dir.resolve("known_hosts_bench");
@@ -243,14 +243,14 @@ public final class CopyBenchmark {
   }
 
   /** One way of copying a closure to {@code user@alias}. */
-  private record Tool(String name, Copier copier) {
+  record Tool(String name, Copier copier) {
     void copy(String alias, StorePath root) {
       copier.copy(alias, root);
     }
   }
 
   @FunctionalInterface
-  private interface Copier {
+  interface Copier {
     void copy(String alias, StorePath root);
   }
 }

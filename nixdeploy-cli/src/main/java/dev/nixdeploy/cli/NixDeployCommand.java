@@ -5,9 +5,14 @@ import dev.nixdeploy.ActivationResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code nix-deploy} command line. Each subcommand is its own class; to add one, list it in
- * {@code subcommands} below and in docs/cli.md (a test keeps the two in step). A usage error prints one
+ * {@link #SUBCOMMANDS} and in docs/cli.md (a test keeps the two in step). A usage error prints one
  * {@code error:} line and a hint and exits with 2; a failure prints {@code error: MESSAGE} (a stack trace
  * too with {@code --verbose}) and exits with the code {@link ExitCode#of} gives it.
  */
@@ -30,13 +35,7 @@ import picocli.CommandLine.Spec;
     description = "Deploys Nix closures and NixOS systems over SSH, signed with your own key.",
     footer = {"%nExit codes: 0 done, 1 deploy failed, 2 usage error or invalid input,"
         + " 3 host key verification failed, 4 activation partly failed (--failOnPartialSuccess).",
-        "Run 'nix-deploy help COMMAND' for a command's flags."},
-    subcommands = {
-        PathCommand.class,
-        SystemCommand.class,
-        KeysCommand.class,
-        CommandLine.HelpCommand.class,
-    })
+        "Run 'nix-deploy help COMMAND' for a command's flags."})
 public final class NixDeployCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -52,15 +51,57 @@ public final class NixDeployCommand implements Callable<Integer> {
   /** Set by a deploying command once the activation's own output went to the terminal. */
   boolean activationOutputShown;
 
-  /** Runs the command line and exits with its exit code. */
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+  /**
+   * The subcommands by name, in the order the help lists them. Each is made only when a run needs it:
+   * picocli reads every option of a command by reflection when the command is added, most of the
+   * start-up time of {@code --help}.
+   */
+  private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+    m.put("path", PathCommand::new);
+    m.put("system", SystemCommand::new);
+    m.put("keys", KeysCommand::new);
+    m.put("help", CommandLine.HelpCommand::new);
+    return Collections.unmodifiableMap(m);
   }
 
-  /** @return the command line with nix-deploy's error handling, ready to {@code execute} */
+  /** Runs the command line and exits with its exit code. */
+  public static void main(String[] args) {
+    System.exit(commandLine(args).execute(args));
+  }
+
+  /** @return the command line with every subcommand and nix-deploy's error handling, ready to {@code execute} */
   public static CommandLine commandLine() {
+    return commandLine(SUBCOMMANDS.keySet());
+  }
+
+  /**
+   * @param args the arguments the command line will be given
+   * @return the command line for those arguments: only the subcommand they name when it is one (and not
+   *     {@code help}), else every subcommand, so that help, usage errors and suggestions see them all
+   */
+  static CommandLine commandLine(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        break;
+      }
+      if (!arg.startsWith("-")) {
+        return SUBCOMMANDS.containsKey(arg) && !arg.equals("help") ? commandLine(Set.of(arg)) : commandLine();
+      }
+    }
+    return commandLine();
+  }
+
+  private static CommandLine commandLine(Set<String> names) {
     NixDeployCommand root = new NixDeployCommand();
     CommandLine cli = new CommandLine(root);
+    SUBCOMMANDS.forEach((name, command) -> {
+      if (names.contains(name)) {
+        cli.addSubcommand(name, command.get());
+      }
+    });
     cli.setExecutionExceptionHandler(root::handle);
     cli.setParameterExceptionHandler(NixDeployCommand::usageError);
     return cli;

@@ -25,6 +25,7 @@ import dev.nixdeploy.internal.activation.Profiles;
 import dev.nixdeploy.internal.local.LocalTransport;
 import dev.nixdeploy.internal.serve.CopyEngine;
 import dev.nixdeploy.internal.serve.ServeClient;
+import dev.nixdeploy.internal.serve.ServePair;
 import dev.nixdeploy.internal.ssh.SshTransports;
 import dev.nixdeploy.internal.trust.KeyExchange;
 import java.util.Collection;
@@ -191,9 +192,15 @@ public final class CoreSession implements DeploymentSession {
     return ServeClient.open(transport, settings);
   }
 
+  /** Starts the serve process of both sides at once: the remote one on this thread, the local one beside it. */
+  private ServePair serveBoth(Transport remoteSide, Transport localSide) {
+    return ServePair.open(() -> serve(remoteSide), () -> serve(localSide));
+  }
+
   private CopyResult push(CopyEngine.Builder engine, List<StorePath> roots) {
-    try (ServeClient localStore = serve(local);
-        ServeClient remoteStore = serve(remote)) {
+    try (ServePair stores = serveBoth(remote, local)) {
+      ServeClient localStore = stores.second();
+      ServeClient remoteStore = stores.first();
       if (!settings.sign()) {
         return engine.build().copy(localStore, remoteStore, roots);
       }
@@ -217,9 +224,8 @@ public final class CoreSession implements DeploymentSession {
       }
       keys.signOnRemote(remote, closure);
     }
-    try (ServeClient remoteStore = serve(remote);
-        ServeClient localStore = serve(local)) {
-      return engine.build().copy(remoteStore, localStore, roots);
+    try (ServePair stores = serveBoth(remote, local)) {
+      return engine.build().copy(stores.first(), stores.second(), roots);
     }
   }
 
@@ -230,8 +236,9 @@ public final class CoreSession implements DeploymentSession {
     if (all.isEmpty()) {
       throw new IllegalArgumentException("Nothing to preview: roots is empty");
     }
-    try (ServeClient sender = serve(to() ? local : remote);
-        ServeClient receiverStore = serve(receiver())) {
+    try (ServePair stores = serveBoth(remote, local)) {
+      ServeClient sender = to() ? stores.second() : stores.first();
+      ServeClient receiverStore = to() ? stores.first() : stores.second();
       Closure closure = sender.closure(all);
       Set<StorePath> present = receiverStore.queryValidPaths(closure.paths(), false, false);
       List<PathInfo> missing = closure.infos().stream().filter(i -> !present.contains(i.path())).toList();

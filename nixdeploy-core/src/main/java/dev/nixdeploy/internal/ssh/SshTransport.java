@@ -64,6 +64,10 @@ final class SshTransport implements Transport {
     session.setConfig("server_host_key", plainHostKeyAlgorithms());
     session.setConfig("host_certificate_to_key_fallback", "no");
     session.setConfig("PreferredAuthentications", "publickey");
+    // JSch tries out every key exchange of CheckKexes before it proposes them, one X25519 key pair each,
+    // slow in a cold JVM. The curve25519 ones are always there on Java 17; only the post-quantum hybrid
+    // needs a check (Java 24 or Bouncy Castle), and it is still proposed first wherever it works.
+    session.setConfig("CheckKexes", "mlkem768x25519-sha256");
     session.setDaemonThread(true);
     try {
       if (!target.serverAliveInterval().isZero()) {
