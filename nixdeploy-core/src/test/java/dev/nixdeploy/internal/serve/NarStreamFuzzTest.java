@@ -6,17 +6,14 @@ import dev.nixdeploy.CopyFailedException;
 import dev.nixdeploy.Fuzz;
 import dev.nixdeploy.NarHash;
 import dev.nixdeploy.PathInfo;
-import dev.nixdeploy.RemoteProcess;
 import dev.nixdeploy.StorePath;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.OptionalInt;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,43 +29,17 @@ class NarStreamFuzzTest {
   private static final StorePath PATH = StorePath.parse("/nix/store/0c6kzph7l0dcbfmjap64f0czdafn3b7x-fuzz");
 
   /** A store that shook hands and takes whatever it is sent. */
-  private static final class Sink implements RemoteProcess {
+  private static final class Sink extends ServeClientFaultTest.Scripted {
     final ByteArrayOutputStream received = new ByteArrayOutputStream();
-    private final InputStream stdout;
 
     Sink() throws IOException {
-      ByteArrayOutputStream hello = new ByteArrayOutputStream();
-      new WireOutput(hello).writeLong(ServeClient.SERVER_MAGIC).writeLong(0x207).flush();
-      stdout = new ByteArrayInputStream(hello.toByteArray());
+      handshake();
     }
 
     @Override
     public OutputStream stdin() {
       return received;
     }
-
-    @Override
-    public InputStream stdout() {
-      return stdout;
-    }
-
-    @Override
-    public InputStream stderr() {
-      return InputStream.nullInputStream();
-    }
-
-    @Override
-    public OptionalInt waitFor(Duration timeout) {
-      return OptionalInt.empty();
-    }
-
-    @Override
-    public boolean isAlive() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Test

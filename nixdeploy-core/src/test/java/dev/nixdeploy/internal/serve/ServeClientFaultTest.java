@@ -34,7 +34,7 @@ class ServeClientFaultTest {
   static final Duration SHORT = Duration.ofMillis(300);
 
   /** A process whose standard output the test writes, byte by byte as it likes. */
-  static final class Scripted implements RemoteProcess {
+  static class Scripted implements RemoteProcess {
     final PipedOutputStream toClient = new PipedOutputStream();
     final PipedInputStream stdout;
     final PipedInputStream fromClient = new PipedInputStream(1024);
