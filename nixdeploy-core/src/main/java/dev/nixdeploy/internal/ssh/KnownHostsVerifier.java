@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@link HostKeyPolicy}, and remembers what it refused so the caller can raise a {@link HostKeyException}
  * that names the offered key. The host is always looked up under the target's own known_hosts name
  * ({@code HostKeyAlias}, {@code host} or {@code [host]:port}). Every policy refuses a revoked key, a changed
- * key, and a key of a type the files hold no entry of for a host they know (OpenSSH's {@code accept-new}
- * adds that one: we are stricter). Under {@link HostKeyPolicy#ACCEPT_NEW} a host the files do not know at
+ * key, and a key of a type the files hold no entry of for a host they know (as OpenSSH 9.2 does under
+ * {@code accept-new}; {@code KnownHostsDifferentialIT} holds both to it). Under {@link HostKeyPolicy#ACCEPT_NEW} a host the files do not know at
  * all has its key appended to the first user file, hashed where the configuration or that file hashes.
  */
 final class KnownHostsVerifier implements HostKeyRepository {

@@ -7,16 +7,16 @@ import dev.nixdeploy.sandbox.LocalCommand;
  * A system whose switch-to-configuration takes a while, says "slow activation halfway" on the way, then
  * leaves /run/SEED.done with its action.
  */
-final class SlowSystem {
+public final class SlowSystem {
   private SlowSystem() {}
 
   /** @return a system taking two seconds, one on each side of "halfway" */
-  static StorePath build(String seed) {
+  public static StorePath build(String seed) {
     return build(seed, 1, 1);
   }
 
   /** @return a system sleeping {@code before} seconds, saying "halfway", then sleeping {@code after} */
-  static StorePath build(String seed, int before, int after) {
+  public static StorePath build(String seed, int before, int after) {
     String expression = """
         let script = ''
         #!/bin/sh

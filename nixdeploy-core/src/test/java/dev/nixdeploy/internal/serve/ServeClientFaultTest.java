@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nixdeploy.CopyFailedException;
+import dev.nixdeploy.Fuzz;
 import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.RemoteProcess;
 import dev.nixdeploy.StorePath;
@@ -33,7 +34,7 @@ class ServeClientFaultTest {
   static final Duration SHORT = Duration.ofMillis(300);
 
   /** A process whose standard output the test writes, byte by byte as it likes. */
-  static final class Scripted implements RemoteProcess {
+  static class Scripted implements RemoteProcess {
     final PipedOutputStream toClient = new PipedOutputStream();
     final PipedInputStream stdout;
     final PipedInputStream fromClient = new PipedInputStream(1024);
@@ -188,37 +189,37 @@ class ServeClientFaultTest {
         .hasMessageContaining("did not answer as nix-store --serve");
   }
 
-  /** A seeded random reply after the handshake: every outcome is a value or a clear error, never a hang. */
+  /** A seeded random reply after the handshake ({@link Fuzz}): a value or a clear error, never a hang. */
   @Test
-  void randomRepliesEndInAnAnswerOrAClearError() throws Exception {
-    long seed = Long.getLong("nixdeploy.fuzz.seed", System.nanoTime());
-    java.util.Random random = new java.util.Random(seed);
-    for (int round = 0; round < 200; round++) {
-      Scripted p = new Scripted();
-      p.handshake();
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      WireOutput reply = new WireOutput(bytes);
-      int longs = random.nextInt(6);
-      for (int i = 0; i < longs; i++) {
-        reply.writeLong(random.nextInt(3) == 0 ? random.nextLong() : random.nextInt(80));
-      }
-      if (random.nextBoolean()) {
-        reply.writeString(random.nextBoolean() ? A.path() : "garbage\0" + random.nextInt());
-      }
-      reply.flush();
-      p.toClient.write(bytes.toByteArray());
-      p.toClient.close();
-      try (ServeClient client = connect(p)) {
-        try {
-          if (random.nextBoolean()) {
-            assertThat(client.queryValidPaths(List.of(A), false, false)).isSubsetOf(A);
-          } else {
-            assertThat(client.queryPathInfos(List.of(A)).keySet()).isSubsetOf(A);
+  void randomRepliesEndInAnAnswerOrAClearError() {
+    Fuzz.check("ServeClientFaultTest.randomReplies", random -> {
+      for (int round = 0; round < 200; round++) {
+        Scripted p = new Scripted();
+        p.handshake();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        WireOutput reply = new WireOutput(bytes);
+        int longs = random.nextInt(6);
+        for (int i = 0; i < longs; i++) {
+          reply.writeLong(random.nextInt(3) == 0 ? random.nextLong() : random.nextInt(80));
+        }
+        if (random.nextBoolean()) {
+          reply.writeString(random.nextBoolean() ? A.path() : "garbage\0" + random.nextInt());
+        }
+        reply.flush();
+        p.toClient.write(bytes.toByteArray());
+        p.toClient.close();
+        try (ServeClient client = connect(p)) {
+          try {
+            if (random.nextBoolean()) {
+              assertThat(client.queryValidPaths(List.of(A), false, false)).isSubsetOf(A);
+            } else {
+              assertThat(client.queryPathInfos(List.of(A)).keySet()).isSubsetOf(A);
+            }
+          } catch (CopyFailedException expected) {
+            assertThat(expected.getMessage()).as("round %d", round).contains("hostile");
           }
-        } catch (CopyFailedException expected) {
-          assertThat(expected.getMessage()).as("seed %d round %d", seed, round).contains("hostile");
         }
       }
-    }
+    });
   }
 }

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * nix-deploy is stricter on purpose (a host known only through {@code @cert-authority}, under accept-new:
  * nix-deploy does not check host certificates, so it never adds a plain key beside a CA), which must be
  * accepted by OpenSSH and refused by us. (A known host offering a key of a type the files have no entry of is refused by both:
- * OpenSSH 9.2 counts any other key for the host as a changed key.)
+ * OpenSSH 9.2 counts any other key for the host as a changed key.) A few cases also run under
+ * {@code StrictHostKeyChecking no}, which nix-deploy reads as accept-new: a revoked or changed key
+ * OpenSSH accepts with a warning, nix-deploy refuses.
  */
 class KnownHostsDifferentialIT {
   @TempDir static Path dir;
@@ -105,9 +107,20 @@ class KnownHostsDifferentialIT {
     for (Case c : cases) {
       args.add(Arguments.of(c, "yes"));
       args.add(Arguments.of(c, "accept-new"));
+      if (UNDER_NO.contains(c.name())) {
+        args.add(Arguments.of(c, "no"));
+      }
     }
     return args.stream();
   }
+
+  /**
+   * The cases also run under {@code StrictHostKeyChecking no}, which nix-deploy treats as accept-new: a
+   * revoked or changed key OpenSSH accepts with a warning (it only turns password logins off), nix-deploy
+   * refuses.
+   */
+  static final java.util.Set<String> UNDER_NO = java.util.Set.of("exact pin", "no entry", "changed key",
+      "pin and a revocation by pattern", "revocation in the global file", "revocation alone");
 
   /** What one client did: connected or not, and the user file afterwards. */
   record Outcome(boolean connected, String userFile, String detail) {}
@@ -119,6 +132,16 @@ class KnownHostsDifferentialIT {
     Path caseDir = Files.createTempDirectory(dir, "case");
     Outcome openssh = run(c, strict, host, caseDir.resolve("openssh"), true);
     Outcome ours = run(c, strict, host, caseDir.resolve("ours"), false);
+    if (strict.equals("no")) {
+      assertThat(!ours.connected() || openssh.connected())
+          .as("nix-deploy (%s) is never laxer than OpenSSH (%s)", ours.detail(), openssh.detail()).isTrue();
+      if (c.name().contains("revocation") || c.name().equals("changed key")) {
+        assertThat(openssh.connected()).as("OpenSSH only warns: %s", openssh.detail()).isTrue();
+        assertThat(ours.connected()).as("nix-deploy refuses it: %s", ours.detail()).isFalse();
+        assertThat(ours.userFile()).isEqualTo(expand(c.user(), host));
+        return;
+      }
+    }
     if (c.stricterUnderAcceptNew() && strict.equals("accept-new")) {
       assertThat(openssh.connected()).as("OpenSSH connects: %s", openssh.detail()).isTrue();
       assertThat(ours.connected()).as("nix-deploy refuses: %s", ours.detail()).isFalse();

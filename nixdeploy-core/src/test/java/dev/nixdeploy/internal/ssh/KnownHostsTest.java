@@ -2,6 +2,8 @@ package dev.nixdeploy.internal.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nixdeploy.Fuzz;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,26 +87,71 @@ class KnownHostsTest {
   }
 
   /**
-   * A seeded random table: patterns and names from a small alphabet (so that they collide), all in one
-   * file, each name looked up by both. A failure names the seed; add a failing name to {@link #NAMES}.
+   * A seeded random table ({@link Fuzz}): patterns and names from a small alphabet (so that they collide),
+   * all in one file, each name looked up by both.
    */
   @Test
-  void randomPatternsMatchAsInOpenSsh() throws Exception {
-    long seed = Long.getLong("nixdeploy.fuzz.seed", System.nanoTime());
-    Random random = new Random(seed);
-    String alphabet = "ab.*?!,[]:1-";
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < 150; i++) {
-      lines.add(word(random, alphabet, 1 + random.nextInt(9)) + " ssh-ed25519 " + K1);
-    }
-    Path file = dir.resolve("random_known_hosts");
-    Files.writeString(file, String.join("\n", lines) + "\n");
-    KnownHosts known = KnownHosts.load(List.of(file));
-    for (int i = 0; i < 40; i++) {
-      String name = word(random, "ab.:1[]-A", 1 + random.nextInt(6));
-      assertThat(lines(known, name)).as("seed %d, name %s, file:%n%s", seed, name, String.join("\n", lines))
-          .isEqualTo(sshKeygenLines(file, name));
-    }
+  void randomPatternsMatchAsInOpenSsh() {
+    Fuzz.check("KnownHostsTest.patternsAgainstSshKeygen", random -> {
+      String alphabet = "ab.*?!,[]:1-";
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < 150; i++) {
+        lines.add(word(random, alphabet, 1 + random.nextInt(9)) + " ssh-ed25519 " + K1);
+      }
+      Path file = Files.createTempFile(dir, "random", "known_hosts");
+      Files.writeString(file, String.join("\n", lines) + "\n");
+      KnownHosts known = KnownHosts.load(List.of(file));
+      for (int i = 0; i < 40; i++) {
+        String name = word(random, "ab.:1[]-A", 1 + random.nextInt(6));
+        assertThat(lines(known, name)).as("name %s, file:%n%s", name, String.join("\n", lines))
+            .isEqualTo(sshKeygenLines(file, name));
+      }
+    });
+  }
+
+  /**
+   * Random known_hosts text, made of the pieces real files have (markers, patterns, hashed names, key
+   * types, valid and broken keys, comments, blanks, carriage returns) and of noise: parsing never fails,
+   * every entry holds a key of the type it names, and looking any name up never fails.
+   */
+  @Test
+  void randomFilesParseAndAnswerWithoutFailing() {
+    String[] markers = {"", "", "@revoked ", "@cert-authority ", "@bogus ", "@"};
+    String[] types = {"ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "", "#", "ssh-ed25519-cert-v01@openssh.com"};
+    String[] keys = {K1, K3, "AAAA", "@@@@", "", K1.substring(0, 20), "AAAAC3NzaC1lZDI1NTE5"};
+    Fuzz.check("KnownHostsTest.parser", random -> {
+      for (int round = 0; round < 300; round++) {
+        StringBuilder text = new StringBuilder();
+        int lines = random.nextInt(12);
+        for (int i = 0; i < lines; i++) {
+          if (random.nextInt(6) == 0) {
+            // Files are read as ISO-8859-1: one char a byte.
+            text.append(Fuzz.text(random, 50).chars().map(c -> c & 0xff)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append));
+          } else {
+            String hosts = random.nextInt(5) == 0 ? KnownHosts.hash(word(random, "ab.1", 4), new SecureRandom())
+                : word(random, "ab.*?!,[]:1-", 1 + random.nextInt(9));
+            text.append(random.nextBoolean() ? "" : " \t".charAt(random.nextInt(2)))
+                .append(markers[random.nextInt(markers.length)]).append(hosts).append(' ')
+                .append(types[random.nextInt(types.length)]).append(random.nextBoolean() ? " " : "\t")
+                .append(keys[random.nextInt(keys.length)]).append(random.nextBoolean() ? " comment" : "");
+          }
+          text.append(random.nextInt(5) == 0 ? "\r\n" : "\n");
+        }
+        List<KnownHosts.Entry> entries = KnownHosts.parse(dir, text.toString());
+        for (KnownHosts.Entry e : entries) {
+          assertThat(KnownHosts.blobType(e.key())).hasValue(e.keyType());
+          assertThat(e.hosts()).isNotEmpty().doesNotContain(" ", "\t", "\r");
+        }
+        Path file = Files.createTempFile(dir, "parsed", "known_hosts");
+        Files.writeString(file, text, StandardCharsets.ISO_8859_1);
+        KnownHosts known = KnownHosts.load(List.of(file));
+        for (int i = 0; i < 5; i++) {
+          known.check(word(random, "ab.:1[]-A", 1 + random.nextInt(6)), KnownHostsVerifierTest.key(K1));
+        }
+        Files.delete(file);
+      }
+    });
   }
 
   @Test

@@ -333,6 +333,42 @@ class KeyExchangeIT {
     assertThat(state(target, CONF) + target.exec("ls", "-la", "/etc/nix").orThrow().stdout()).isEqualTo(before);
   }
 
+  /** An include only root may read: the advice keeps its secrets secret (a group), never chmod 644. */
+  @Test
+  void anUnreadableIncludeIsReportedWithAdviceThatKeepsItsSecrets() {
+    target.exec("sh", "-c", "printf 'access-tokens = github.com=ghp_SECRET\\n' > /etc/nix/secrets.conf"
+        + " && chmod 600 /etc/nix/secrets.conf && printf '!include secrets.conf\\n' >> /etc/nix/nix.conf").orThrow();
+    String before = state(target, CONF);
+
+    assertThatThrownBy(() -> ensureTo(exchange().build(), SandboxUsers.ADMIN))
+        .isInstanceOf(KeyExchangeException.class)
+        .hasMessageContaining("/etc/nix/secrets.conf")
+        .hasMessageContaining("chgrp GROUP /etc/nix/secrets.conf; chmod 640 /etc/nix/secrets.conf")
+        .hasMessageContaining("do not make it readable by everyone")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("644", "ghp_SECRET"));
+
+    assertThat(state(target, CONF)).isEqualTo(before);
+  }
+
+  /**
+   * A {@code --from} host whose public key is named {@code evil#x} (nix.conf would read the name as
+   * {@code evil} and a comment) is refused before the receiving nix.conf changes.
+   */
+  @Test
+  void aFromHostsKeyWithANameNixConfCannotCarryIsRefusedBeforeTheReceiverChanges() {
+    target.exec("nix-store", "--generate-binary-cache-key", "evil#x", "/etc/nix/signing-key.sec",
+        "/etc/nix/signing-key.pub").orThrow();
+    String before = state(receiver, CONF);
+
+    try (Transport here = connect(receiver, SandboxUsers.ADMIN); Transport there = connect(target, SandboxUsers.ADMIN)) {
+      assertThatThrownBy(() -> exchange().build().ensureFrom(here, there))
+          .hasMessageContaining("evil#x")
+          .hasMessageContaining("'#'");
+    }
+
+    assertThat(state(receiver, CONF)).isEqualTo(before);
+  }
+
   @Test
   void noSecretKeyCrossesTheNetwork() throws IOException {
     SampleClosures.Chain chain = SampleClosures.chain(seed());

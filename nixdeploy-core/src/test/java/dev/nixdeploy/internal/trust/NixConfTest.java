@@ -3,6 +3,7 @@ package dev.nixdeploy.internal.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nixdeploy.Fuzz;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,5 +129,39 @@ class NixConfTest {
     assertThat(NixConf.resolve("/etc/nix/nix.conf", "x.conf")).isEqualTo("/etc/nix/x.conf");
     assertThat(NixConf.resolve("/etc/nix/nix.conf", "../x.conf")).isEqualTo("/etc/x.conf");
     assertThat(NixConf.resolve("/etc/nix/nix.conf", "/a/./b/../c")).isEqualTo("/a/c");
+  }
+
+  /**
+   * Random nix.conf files that include one another ({@link Fuzz}): reading gives settings or an
+   * IllegalArgumentException naming a file, never another failure or an endless recursion; every setting
+   * has a name without blanks or {@code #}, and a value without {@code #} or a line break.
+   */
+  @Test
+  void randomFilesReadAsSettingsOrAClearError() {
+    String[] pieces = {"name", "extra-trusted-public-keys", "=", " = ", " ", "\t", "#", "include", "!include",
+        "a.conf", "/etc/nix/b.conf", "../nix/a.conf", "missing.conf", "key:AAAA", "\r", "\n", "\\", "\"", "é"};
+    String[] names = {"/etc/nix/nix.conf", "/etc/nix/a.conf", "/etc/nix/b.conf"};
+    Fuzz.check("NixConfTest.randomFiles", random -> {
+      for (int round = 0; round < 2_000; round++) {
+        files.clear();
+        for (String name : names) {
+          StringBuilder text = new StringBuilder();
+          for (int i = random.nextInt(30); i > 0; i--) {
+            text.append(random.nextInt(8) == 0 ? Fuzz.text(random, 8) : pieces[random.nextInt(pieces.length)]);
+          }
+          files.put(name, text.toString());
+        }
+        try {
+          for (NixConf.Setting setting : NixConf.settings(names[0], files.get(names[0]), source)) {
+            // As in Nix, a name is any word before " = ", even "=x".
+            assertThat(setting.name()).isNotEmpty().doesNotContain(" ", "\t", "#", "\n");
+            assertThat(setting.value()).doesNotContain("#", "\n");
+            assertThat(files).containsKey(setting.file());
+          }
+        } catch (IllegalArgumentException expected) {
+          assertThat(expected.getMessage()).containsAnyOf(names);
+        }
+      }
+    });
   }
 }
