@@ -33,7 +33,9 @@ final class ActivationRun {
   private final boolean ok;
   private final boolean setProfile;
   private final String before;
+  private final String running;
   private final String previous;
+  private final String after;
   private final long confirmDeadline;
   private final boolean locksOut;
   private String rbReason = "";
@@ -51,32 +53,24 @@ final class ActivationRun {
     this.action = args.get(3);
     this.system = StorePath.parse(args.get(4));
     this.profile = args.get(5);
-    boolean bootloader = args.get(6).equals("1");
     boolean autoRollback = args.get(7).equals("1");
     this.confirmSeconds = Integer.parseInt(args.get(8));
     boolean strict = args.get(9).equals("1");
     SwitchBehaviour behaviour = host.takeSwitchBehaviour();
 
     before = profile.isEmpty() ? "" : text(host.generation(profile));
-    String prev = "";
-    if ((action.equals("switch") || action.equals("boot")) && !before.isEmpty()) {
-      prev = host.profile(profile).map(StorePath::path).orElse("");
-    } else if (action.equals("test")) {
-      prev = host.currentSystem().or(() -> profile.isEmpty() ? Optional.empty() : host.profile(profile))
-          .map(StorePath::path).orElse("");
-    }
-    previous = prev;
-    String after = "";
+    // What runs now is what a rollback brings back; the profile's system is the boot default to restore.
+    running = host.currentSystem().map(StorePath::path).orElse("");
+    previous = before.isEmpty() ? "" : host.profile(profile).map(StorePath::path).orElse("");
     boolean sets = action.equals("switch") || action.equals("boot");
     if (sets) {
       say("setting profile " + profile + " to " + system);
-      after = Integer.toString(host.setProfile(profile, system));
     }
+    after = sets ? Integer.toString(host.setProfile(profile, system)) : "";
     setProfile = sets;
     armed = confirmSeconds > 0;
 
-    say("running " + system + "/bin/switch-to-configuration " + action
-        + (bootloader ? " (NIXOS_INSTALL_BOOTLOADER=1)" : ""));
+    say("running " + system + "/bin/switch-to-configuration " + action);
     behaviour.output().forEach(this::print);
     int code = behaviour.exitCode();
     if (action.equals("switch") || action.equals("test")) {
@@ -95,7 +89,7 @@ final class ActivationRun {
       host.lockOut(true);
     }
     activation = lines("exit=" + code, "outcome=" + (ok ? "ok" : "failed"), "before=" + before,
-        "after=" + after, "previous=" + previous, "rollback_reason=" + rbReason,
+        "after=" + after, "previous=" + previous, "running=" + running, "rollback_reason=" + rbReason,
         "rollback_generation=" + rbGeneration, "rollback_system=" + rbSystem, "rollback_exit=" + rbExit,
         "watchdog=" + (armed ? "armed" : ""), "confirm_deadline=" + (confirmDeadline == 0 ? "" : confirmDeadline));
   }
@@ -110,28 +104,65 @@ final class ActivationRun {
     return dir;
   }
 
+  /**
+   * Returns to what was there before this run, as the activation script does: the profile to the
+   * generation it had (or, if it had none, no profile at all), and the host to the system it was running
+   * when the run started, with the profile's previous system as the boot default again.
+   */
   private void rollBack(String reason) {
     rbReason = reason;
     say("rolling back: " + reason);
     if (setProfile) {
       if (!before.isEmpty()) {
+        print("switching profile from version " + host.generation(profile).orElse(0) + " to " + before);
         host.profileState(profile).current = Integer.parseInt(before);
         rbGeneration = before;
-      } else {
-        say("cannot return " + profile + " to a generation before the new one");
+      } else if (!after.isEmpty()) {
+        host.removeProfile(profile);
+        say("removed " + profile + " again: it had no generation before");
       }
     }
-    rbSystem = previous;
-    if (!previous.isEmpty()) {
-      say("running " + previous + "/bin/switch-to-configuration " + action);
-      if (action.equals("switch") || action.equals("test")) {
-        host.currentSystem(StorePath.parse(previous));
+    rbExit = 0;
+    switch (action) {
+      case "switch" -> {
+        if (!running.isEmpty() && !previous.isEmpty() && !previous.equals(running)) {
+          rbSystem = running;
+          reactivate(running, "test");
+          reactivate(previous, "boot");
+        } else {
+          rbSystem = running.isEmpty() ? previous : running;
+          if (!rbSystem.isEmpty()) {
+            reactivate(rbSystem, "switch");
+          }
+        }
       }
-      rbExit = 0;
-      say("previous system's switch-to-configuration " + action + " exited with " + rbExit);
-    } else {
-      say("no previous system is known: nothing to re-activate");
+      case "boot" -> {
+        rbSystem = previous.isEmpty() ? running : previous;
+        if (!rbSystem.isEmpty()) {
+          reactivate(rbSystem, "boot");
+        }
+      }
+      case "test" -> {
+        rbSystem = running.isEmpty() ? previous : running;
+        if (!rbSystem.isEmpty()) {
+          reactivate(rbSystem, "test");
+        }
+      }
+      default -> { }
     }
+    if (rbSystem.isEmpty()) {
+      rbExit = -1;
+      say("no system was running and the profile had no generation before: nothing to re-activate");
+    }
+  }
+
+  /** Re-activates a system for a rollback: its switch-to-configuration always succeeds. */
+  private void reactivate(String system, String how) {
+    say("running " + system + "/bin/switch-to-configuration " + how);
+    if (how.equals("switch") || how.equals("test")) {
+      host.currentSystem(StorePath.parse(system));
+    }
+    say(system + "/bin/switch-to-configuration " + how + " exited with 0");
   }
 
   /** The log from byte {@code offset}; exit 0 as the follower does once {@code until} exists. */

@@ -20,6 +20,12 @@ final class FakeConnection implements Transport {
   private boolean closed;
   private boolean lost;
 
+  /** @return what an SSH transport throws when its session drops, less the address the fake has none of */
+  static ConnectionLostException lost(String host, String doing) {
+    return new ConnectionLostException(host, "Lost the connection to " + host + " while " + doing + ". The host"
+        + " may be down or rebooting, or the network dropped; check it, then run the deployment again.", null);
+  }
+
   FakeConnection(FakeNixHost host) {
     this.host = host;
   }
@@ -37,7 +43,7 @@ final class FakeConnection implements Transport {
         throw new IllegalStateException("This connection to " + host.name() + " is closed; started " + command);
       }
       if (lost) {
-        throw new ConnectionLostException(host.name(), "The connection to " + host.name() + " was lost", null);
+        throw lost(host.name(), "starting " + command);
       }
     }
     RemoteProcess process = host.start(this, command);

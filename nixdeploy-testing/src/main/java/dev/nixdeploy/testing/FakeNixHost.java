@@ -556,12 +556,22 @@ public final class FakeNixHost implements TransportFactory, LocalTransports {
     return profiles.computeIfAbsent(path, p -> new Profile());
   }
 
-  /** Points a profile at a path in a new generation, as {@code nix-env --profile P --set PATH}. */
+  /**
+   * Points a profile at a path, as {@code nix-env --profile P --set PATH}: in a new generation, unless
+   * the newest generation already holds that path (Nix then switches to it and makes none).
+   */
   synchronized int setProfile(String path, StorePath target) {
     Profile p = profileState(path);
-    p.generations.add(target);
+    if (p.generations.isEmpty() || !p.generations.get(p.generations.size() - 1).equals(target)) {
+      p.generations.add(target);
+    }
     p.current = p.generations.size();
     return p.current;
+  }
+
+  /** Removes a profile's newest generation and the profile link, as a rollback of its first deploy does. */
+  synchronized void removeProfile(String path) {
+    profiles.remove(path);
   }
 
   /**

@@ -42,8 +42,8 @@ final class FakeProcess implements RemoteProcess, FakeConnection.Stream {
   FakeProcess(String host, Function<byte[], Result> body) {
     this.host = host;
     this.body = body;
-    this.stdout = new Pipe(host);
-    this.stderr = new Pipe(host);
+    this.stdout = new Pipe(host, "running a command");
+    this.stderr = new Pipe(host, "running a command");
   }
 
   @Override
@@ -120,7 +120,7 @@ final class FakeProcess implements RemoteProcess, FakeConnection.Stream {
       wait(Math.max(1, left / 1_000_000));
     }
     if (result == null) {
-      throw new ConnectionLostException(host, "The connection to " + host + " was lost", null);
+      throw FakeConnection.lost(host, "running a command");
     }
     return OptionalInt.of(result.exitCode());
   }

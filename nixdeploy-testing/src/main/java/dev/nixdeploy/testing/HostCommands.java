@@ -40,7 +40,7 @@ final class HostCommands {
       if (password) {
         return sudoWithPassword(connection, inner);
       }
-      Optional<Result> refused = sudoRefusal(false);
+      Optional<Result> refused = sudoRefusal();
       if (refused.isPresent()) {
         return answer(refused.get());
       }
@@ -53,12 +53,12 @@ final class HostCommands {
       return new ServeSession(host, connection, host.trustedUser(false));
     }
     if (isSudo(argv, List.of("-n", "true")) && argv.size() == 3) {
-      return answer(sudoRefusal(false).orElse(Result.ok("")));
+      return answer(sudoRefusal().orElse(Result.ok("")));
     }
     if (isSudo(argv, List.of("-n", "-v")) && argv.size() == 3) {
       return answer(host.sudo().refuses()
           ? Result.fail(1, "Sorry, user " + host.loginUser() + " may not run sudo on " + host.hostname() + ".\n")
-          : sudoRefusal(false).orElse(Result.ok("")));
+          : sudoRefusal().orElse(Result.ok("")));
     }
     return new FakeProcess(host.name(), handler(command, false));
   }
@@ -119,17 +119,15 @@ final class HostCommands {
         && argv.subList(1, 1 + options.size()).equals(options);
   }
 
-  private Optional<Result> sudoRefusal(boolean password) {
-    if (host.loginUser().equals("root")) {
+  /**
+   * Why {@code sudo -n} refuses, if it does. As Debian's sudo does, a user whom sudoers lets run nothing
+   * is asked for a password first, like one who only lacks it: only {@code sudo -n -v} tells them apart.
+   */
+  private Optional<Result> sudoRefusal() {
+    if (host.loginUser().equals("root") || host.sudo().withoutPasswordAllowed()) {
       return Optional.empty();
     }
-    if (host.sudo().refuses()) {
-      return Optional.of(notInSudoers());
-    }
-    if (!password && !host.sudo().withoutPasswordAllowed()) {
-      return Optional.of(Result.fail(1, "sudo: a password is required\n"));
-    }
-    return Optional.empty();
+    return Optional.of(Result.fail(1, "sudo: a password is required\n"));
   }
 
   private Result notInSudoers() {

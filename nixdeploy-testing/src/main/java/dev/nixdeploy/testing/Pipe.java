@@ -16,14 +16,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class Pipe {
   private final String host;
+  private final String doing;
   private final Deque<byte[]> chunks = new ArrayDeque<>();
   private byte @Nullable [] current;
   private int position;
   private boolean closed;
   private boolean cut;
 
-  Pipe(String host) {
+  /** @param doing what the command does, for the message when the connection drops */
+  Pipe(String host, String doing) {
     this.host = host;
+    this.doing = doing;
   }
 
   private synchronized void write(byte[] b, int off, int len) throws IOException {
@@ -42,7 +45,7 @@ final class Pipe {
   private synchronized int read(byte[] b, int off, int len) {
     while (true) {
       if (cut) {
-        throw new ConnectionLostException(host, "The connection to " + host + " was lost", null);
+        throw FakeConnection.lost(host, doing);
       }
       if (current != null && position < current.length) {
         int n = Math.min(len, current.length - position);

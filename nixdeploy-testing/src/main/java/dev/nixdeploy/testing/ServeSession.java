@@ -33,6 +33,7 @@ final class ServeSession implements RemoteProcess, FakeConnection.Stream {
   private static final int DUMP_STORE_PATH = 3;
   private static final int QUERY_CLOSURE = 7;
   private static final int ADD_TO_STORE_NAR = 9;
+  private static final String SERVING = "running nix-store --serve --write";
 
   private final FakeNixHost host;
   private final FakeConnection connection;
@@ -48,9 +49,9 @@ final class ServeSession implements RemoteProcess, FakeConnection.Stream {
     this.host = host;
     this.connection = connection;
     this.trusted = trusted;
-    this.stdin = new Pipe(host.name());
-    this.stdout = new Pipe(host.name());
-    this.stderr = new Pipe(host.name());
+    this.stdin = new Pipe(host.name(), SERVING);
+    this.stdout = new Pipe(host.name(), SERVING);
+    this.stderr = new Pipe(host.name(), SERVING);
     Thread thread = new Thread(this::serve, "fake nix-store --serve on " + host.name());
     thread.setDaemon(true);
     thread.start();
@@ -211,7 +212,7 @@ final class ServeSession implements RemoteProcess, FakeConnection.Stream {
   public OptionalInt waitFor(Duration timeout) throws InterruptedException {
     boolean ended = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (cut) {
-      throw new ConnectionLostException(host.name(), "The connection to " + host.name() + " was lost", null);
+      throw FakeConnection.lost(host.name(), SERVING);
     }
     return ended ? OptionalInt.of(exit) : OptionalInt.empty();
   }
