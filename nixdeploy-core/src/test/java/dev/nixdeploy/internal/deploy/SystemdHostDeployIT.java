@@ -9,6 +9,7 @@ import dev.nixdeploy.ActivationOptions;
 import dev.nixdeploy.ActivationResult;
 import dev.nixdeploy.Deployer;
 import dev.nixdeploy.DeploymentResult;
+import dev.nixdeploy.KeyExchangeException;
 import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.SigningKeyPair;
 import dev.nixdeploy.StorePath;
@@ -129,10 +130,17 @@ class SystemdHostDeployIT {
     }
     SampleClosures.Chain chain = SampleClosures.chain(seed("outsider"));
 
+    // The copy (its key is trusted already), and a key exchange that restarts the daemon.
     assertThatThrownBy(() -> deployer.deployTo(host.destination(outsider)).copy(chain.app()).deploy())
         .isInstanceOf(NixDeployException.class)
-        .hasMessageContaining("nix-users")
-        .hasMessageContaining("usermod -a -G nix-users " + outsider);
+        .hasMessageContaining("The nix-daemon on systemd-0 refuses outsider")
+        .hasMessageContaining("the group nix-users")
+        .hasMessageContaining("sudo usermod -a -G nix-users outsider");
+    assertThatThrownBy(() -> deployerWithNewKey("outsider").deployTo(host.destination(outsider)).ensureKeys()
+        .deploy())
+        .isInstanceOf(KeyExchangeException.class)
+        .hasMessageContaining("The nix-daemon on systemd-0 refuses outsider")
+        .hasMessageContaining("sudo usermod -a -G nix-users outsider");
     assertThat(host.isValid(chain.app())).isFalse();
   }
 
