@@ -1,6 +1,10 @@
 package dev.nixdeploy.sandbox;
 
 import dev.nixdeploy.StorePath;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +37,18 @@ public record Activation(StorePath system, String action, List<String> arguments
   /** @return true if {@code NIXOS_INSTALL_BOOTLOADER=1} was set, as {@code --install-bootloader} does */
   public boolean installBootloader() {
     return "1".equals(environment.get("NIXOS_INSTALL_BOOTLOADER"));
+  }
+
+  /** @return the records of a host's activation log, oldest first; empty if there is no log */
+  static List<Activation> readLog(Path log) {
+    try {
+      if (!Files.exists(log)) {
+        return List.of();
+      }
+      return Files.readString(log).lines().filter(line -> !line.isBlank()).map(Activation::parse).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

@@ -106,7 +106,7 @@ public final class SandboxExtension implements BeforeAllCallback, AfterAllCallba
   }
 
   // The context of the test class itself, where the hosts live from before the first test to after the last.
-  private static ExtensionContext classContext(ExtensionContext context) {
+  static ExtensionContext classContext(ExtensionContext context) {
     ExtensionContext current = context;
     while (current.getElement().filter(Class.class::isInstance).isEmpty()) {
       Optional<ExtensionContext> parent = current.getParent();

@@ -3,7 +3,6 @@ package dev.nixdeploy.sandbox;
 import dev.nixdeploy.NixDeployException;
 import dev.nixdeploy.StorePath;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -106,10 +105,10 @@ public final class SandboxHost {
     Files.createDirectories(etc.resolve("ssh/sshd_config.d"));
     write(etc.resolve("sudoers.d/nixdeploy-sandbox"), HostConfigs.sudoers(), "r--r-----");
     Files.setPosixFilePermissions(etc.resolve("sudoers.d"), PosixFilePermissions.fromString("rwxr-x---"));
-    write(local.resolve("sbin/systemctl"), resource("systemctl"), "rwxr-xr-x");
+    write(local.resolve("sbin/systemctl"), Resources.text("systemctl"), "rwxr-xr-x");
     Files.createDirectories(local.resolve("bin"));
     Files.createSymbolicLink(local.resolve("bin/systemctl"), Path.of("../sbin/systemctl"));
-    write(local.resolve("sbin/reboot"), resource("reboot"), "rwxr-xr-x");
+    write(local.resolve("sbin/reboot"), Resources.text("reboot"), "rwxr-xr-x");
     if (root != null) {
       Files.createDirectories(dir.resolve("root-upper/usr/bin"));
       Files.createDirectories(dir.resolve("root-upper/usr/sbin"));
@@ -117,8 +116,8 @@ public final class SandboxHost {
       Files.createSymbolicLink(dir.resolve("root-upper/usr/sbin/reboot"), Path.of("../local/sbin/reboot"));
     }
     String init = root == null ? "host-init" : "root-init";
-    write(dir.resolve(init), resource(init), "rwxr-xr-x");
-    write(dir.resolve("state/host-setup"), resource("host-setup"), "rwxr-xr-x");
+    write(dir.resolve(init), Resources.text(init), "rwxr-xr-x");
+    write(dir.resolve("state/host-setup"), Resources.text("host-setup"), "rwxr-xr-x");
     String publicKey = SshKeys.generate(etc.resolve("ssh/ssh_host_ed25519_key"), "root@" + alias);
     return new SandboxHost(alias, dir, sshConfig, publicKey, nix, root);
   }
@@ -402,11 +401,7 @@ public final class SandboxHost {
    * @return the recorded activations; empty if none ran
    */
   public List<Activation> activations() {
-    Path log = dir.resolve("state/activations.log");
-    if (!Files.exists(log)) {
-      return List.of();
-    }
-    return read(log).lines().filter(line -> !line.isBlank()).map(Activation::parse).toList();
+    return Activation.readLog(dir.resolve("state/activations.log"));
   }
 
   /**
@@ -439,17 +434,6 @@ public final class SandboxHost {
   @Override
   public String toString() {
     return alias + " (" + ADDRESS + ":" + port + (nix == SandboxNix.MACHINE ? "" : ", " + nix) + ")";
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = SandboxHost.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static void write(Path file, String text, String permissions) throws IOException {

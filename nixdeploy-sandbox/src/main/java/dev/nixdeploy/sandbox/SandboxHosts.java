@@ -251,7 +251,8 @@ public final class SandboxHosts implements AutoCloseable {
     return first;
   }
 
-  private static void deleteTree(Path top) throws IOException {
+  /** Deletes a directory and everything below it, if it exists. */
+  static void deleteTree(Path top) throws IOException {
     if (!Files.exists(top)) {
       return;
     }

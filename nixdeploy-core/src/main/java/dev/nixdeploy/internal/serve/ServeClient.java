@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.Set;
@@ -209,6 +210,10 @@ public final class ServeClient implements AutoCloseable {
     if ((exit.isPresent() && exit.getAsInt() == 127) || err.contains("command not found")
         || err.contains("nix-store: not found") || err.contains("No such file or directory")) {
       return new NixNotInstalledException(host, err);
+    }
+    Optional<String> refused = DaemonAccess.refusal(err, host);
+    if (refused.isPresent()) {
+      return new NixDeployException(refused.get(), e);
     }
     return new NixDeployException("Could not start nix-store --serve on " + host
         + exit.stream().mapToObj(c -> " (exit code " + c + ")").findFirst().orElse("") + ": "

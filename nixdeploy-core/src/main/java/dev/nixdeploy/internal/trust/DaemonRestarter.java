@@ -3,6 +3,7 @@ package dev.nixdeploy.internal.trust;
 import dev.nixdeploy.Command;
 import dev.nixdeploy.CommandResult;
 import dev.nixdeploy.KeyExchangeException;
+import dev.nixdeploy.internal.serve.DaemonAccess;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -11,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * Restarts a host's nix-daemon so that it reads a changed nix.conf, and waits until it answers again.
  * The command is the configured one, else {@code launchctl kickstart -k system/org.nixos.nix-daemon} on
  * macOS and {@code systemctl restart nix-daemon} elsewhere. The restart itself runs as root inside the
- * nix.conf edit script (under its lock); the check runs as the login user.
+ * nix.conf edit script (under its lock); the check runs as the login user, and a daemon socket closed to
+ * that user is reported at once, with what to do ({@link DaemonAccess}).
  */
 final class DaemonRestarter {
   static final List<String> SYSTEMD = List.of("systemctl", "restart", "nix-daemon");
@@ -19,9 +21,11 @@ final class DaemonRestarter {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final String AWAIT = """
       nix=$1 tries=$2 i=0
-      until "$nix" --extra-experimental-features nix-command store ping --store daemon >/dev/null 2>&1; do
+      until out=$("$nix" --extra-experimental-features nix-command store ping --store daemon 2>&1); do
         i=$((i + 1))
-        [ "$i" -lt "$tries" ] || exec "$nix" --extra-experimental-features nix-command store ping --store daemon
+        # A socket closed to this user stays closed: no use waiting.
+        case $out in *daemon-socket*"Permission denied"*) i=$tries ;; esac
+        [ "$i" -lt "$tries" ] || { printf '%s\n' "$out" >&2; exit 1; }
         sleep 0.2
       done
       """;
@@ -52,6 +56,10 @@ final class DaemonRestarter {
     long tries = Math.max(1, timeout.toMillis() / POLL.toMillis());
     CommandResult r = host.run(Command.of("sh", "-c", AWAIT, "sh", host.program("nix"), Long.toString(tries)));
     if (!r.succeeded()) {
+      DaemonAccess.refusal(r.stderr(), host.name()).ifPresent(refused -> {
+        throw new KeyExchangeException(host.name(), refused + " The trusted key was added to nix.conf and the"
+            + " daemon restarted.");
+      });
       throw new KeyExchangeException(host.name(), "The nix-daemon on " + host.name() + " did not answer"
           + " within " + timeout.toSeconds() + " seconds of its restart (" + r.stderr().strip() + "). The"
           + " trusted key was added to nix.conf; check the daemon (e.g. systemctl status nix-daemon).");
