@@ -80,7 +80,8 @@ final class FleetConsole implements FleetListener, DeployListener {
   @Override
   public synchronized void missingPathsFound(String host, int paths, long narBytes) {
     status(host).copy = new ProgressBar.Copy(paths, narBytes, System.nanoTime());
-    changed(host, false);
+    // The bar's first drawing is a new step: never skipped by the redraw limit.
+    changed(host, true);
   }
 
   @Override

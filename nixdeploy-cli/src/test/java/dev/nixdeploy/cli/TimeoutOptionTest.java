@@ -3,7 +3,6 @@ package dev.nixdeploy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nixdeploy.NixDeployException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -23,9 +22,9 @@ class TimeoutOptionTest {
   }
 
   @Test
-  void refusesTimesThatAreNotAPositiveNumberOfSeconds() {
+  void refusesTimesThatAreNotAPositiveNumberOfSecondsAsInvalidInput() {
     for (String bad : new String[] {"0", "-5", "9999999999"}) {
-      assertThatThrownBy(() -> parse("--timeout", bad).sshSettings()).isInstanceOf(NixDeployException.class)
+      assertThatThrownBy(() -> parse("--timeout", bad).check()).isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("--timeout takes a number of seconds from 1 to");
     }
   }
